@@ -1,0 +1,30 @@
+import express from 'express';
+import Koa from 'koa';
+import { listen, STATIC_BODY } from './shared.js';
+import type { StartContender } from './types.js';
+
+/**
+ * The ceiling: the framework alone, no session. Every route answers a constant, so the numbers show what
+ * the framework itself costs. Variant `koa` or `express`.
+ */
+export const start: StartContender = async (options) => {
+  if (options.variant === 'koa') {
+    const app = new Koa();
+    app.proxy = true;
+    app.use((ctx) => {
+      if (ctx.path === '/visit' || ctx.path === '/read' || ctx.path === '/static') ctx.body = STATIC_BODY;
+    });
+    return listen(app.callback(), options.port);
+  }
+  if (options.variant === 'express') {
+    const app = express();
+    app.set('trust proxy', 1);
+    for (const path of ['/visit', '/read', '/static']) {
+      app.get(path, (_req, res) => {
+        res.send(STATIC_BODY);
+      });
+    }
+    return listen(app, options.port);
+  }
+  throw new Error(`bench: no bare framework named ${options.variant}`);
+};

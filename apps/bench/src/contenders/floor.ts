@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Redis } from 'ioredis';
+import Koa from 'koa';
+import { cookieFloor, type FloorHandlers, type FloorReply, redisFloor } from './floor-logic.js';
+import { listen } from './shared.js';
+import type { StartContender } from './types.js';
+
+function onHttp(floor: FloorHandlers) {
+  const send = (res: ServerResponse, reply: FloorReply): void => {
+    const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
+    if (reply.setCookie) headers['Set-Cookie'] = reply.setCookie;
+    res.writeHead(reply.status, headers);
+    res.end(reply.body);
+  };
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    Promise.resolve(floor.handle(path, req.headers.cookie)).then(
+      (reply) => send(res, reply),
+      (error: unknown) => {
+        console.error(error);
+        send(res, { status: 500, body: 'error' });
+      },
+    );
+  };
+}
+
+function onKoa(floor: FloorHandlers) {
+  const app = new Koa();
+  app.proxy = true;
+  app.use(async (ctx) => {
+    const reply = await floor.handle(ctx.path, ctx.get('Cookie') || undefined);
+    ctx.status = reply.status;
+    if (reply.setCookie) ctx.set('Set-Cookie', reply.setCookie);
+    ctx.body = reply.body;
+  });
+  return app.callback();
+}
+
+/**
+ * Hand-written floors: what the session job costs with nothing but the driver and node:crypto.
+ * Variants: `redis-http` (ioredis + HMAC cookie on node:http), `redis-koa` (the same inside Koa),
+ * `cookie-koa` (AES-256-GCM sealed cookie inside Koa).
+ */
+export const start: StartContender = async (options) => {
+  if (options.variant === 'cookie-koa') return listen(onKoa(cookieFloor()), options.port);
+  if (options.variant !== 'redis-http' && options.variant !== 'redis-koa') {
+    throw new Error(`bench: no floor named ${options.variant}`);
+  }
+  if (!options.redisUrl) throw new Error('bench: this contender needs redisUrl');
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  const floor = redisFloor(redis);
+  const handler = options.variant === 'redis-http' ? onHttp(floor) : onKoa(floor);
+  return listen(handler, options.port, async () => {
+    redis.disconnect();
+  });
+};

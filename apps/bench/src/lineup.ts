@@ -1,0 +1,148 @@
+import type { BackingKind, ContenderSpec } from './contenders/types.js';
+
+const SESS_STORES = ['memory', 'file', 'cookie', 'db', 'redis', 'memcached'] as const;
+
+const needsOf = (store: string): BackingKind[] =>
+  store === 'redis' ? ['redis'] : store === 'db' ? ['postgres'] : store === 'memcached' ? ['memcached'] : [];
+
+const koaPeer: Record<string, string> = { redis: 'koa-session-redis', cookie: 'koa-session-cookie' };
+const koaFloor: Record<string, string> = { redis: 'floor-redis-koa', cookie: 'floor-cookie-koa' };
+const expressPeer: Record<string, string> = {
+  memory: 'express-session-memory',
+  redis: 'express-session-redis',
+  db: 'express-session-pg',
+};
+const expressFloor: Record<string, string> = { redis: 'floor-redis-http' };
+
+function sess(framework: 'koa' | 'express', store: (typeof SESS_STORES)[number]): ContenderSpec {
+  const peer = (framework === 'koa' ? koaPeer : expressPeer)[store];
+  const floor = (framework === 'koa' ? koaFloor : expressFloor)[store];
+  return {
+    id: `sess-${framework}-${store}`,
+    label: `@sess/${framework} + ${store}`,
+    kind: 'sess',
+    framework,
+    store,
+    module: `sess-${framework}`,
+    variant: store,
+    needs: needsOf(store),
+    ...(peer ? { peer } : {}),
+    ...(floor ? { floor } : {}),
+  };
+}
+
+/** Every contender, in the order the table prints them. */
+export const LINEUP: readonly ContenderSpec[] = [
+  ...SESS_STORES.map((store) => sess('koa', store)),
+  ...SESS_STORES.map((store) => sess('express', store)),
+  {
+    id: 'koa-session-cookie',
+    label: 'koa-session (signed cookie)',
+    kind: 'peer',
+    framework: 'koa',
+    store: 'cookie',
+    module: 'koa-session',
+    variant: 'cookie',
+    needs: [],
+    floor: 'floor-cookie-koa',
+  },
+  {
+    id: 'koa-session-redis',
+    label: 'koa-session + ioredis store',
+    kind: 'peer',
+    framework: 'koa',
+    store: 'redis',
+    module: 'koa-session',
+    variant: 'redis',
+    needs: ['redis'],
+    floor: 'floor-redis-koa',
+  },
+  {
+    id: 'express-session-memory',
+    label: 'express-session + MemoryStore',
+    kind: 'peer',
+    framework: 'express',
+    store: 'memory',
+    module: 'express-session',
+    variant: 'memory',
+    needs: [],
+  },
+  {
+    id: 'express-session-redis',
+    label: 'express-session + connect-redis',
+    kind: 'peer',
+    framework: 'express',
+    store: 'redis',
+    module: 'express-session',
+    variant: 'redis',
+    needs: ['redis'],
+    floor: 'floor-redis-http',
+  },
+  {
+    id: 'express-session-pg',
+    label: 'express-session + connect-pg-simple',
+    kind: 'peer',
+    framework: 'express',
+    store: 'db',
+    module: 'express-session',
+    variant: 'pg',
+    needs: ['postgres'],
+  },
+  {
+    id: 'floor-redis-http',
+    label: 'floor: ioredis + HMAC cookie, node:http',
+    kind: 'floor',
+    framework: 'node:http',
+    store: 'redis',
+    module: 'floor',
+    variant: 'redis-http',
+    needs: ['redis'],
+  },
+  {
+    id: 'floor-redis-koa',
+    label: 'floor: ioredis + HMAC cookie, Koa',
+    kind: 'floor',
+    framework: 'koa',
+    store: 'redis',
+    module: 'floor',
+    variant: 'redis-koa',
+    needs: ['redis'],
+  },
+  {
+    id: 'floor-cookie-koa',
+    label: 'floor: AES-256-GCM cookie, Koa',
+    kind: 'floor',
+    framework: 'koa',
+    store: 'cookie',
+    module: 'floor',
+    variant: 'cookie-koa',
+    needs: [],
+  },
+  {
+    id: 'bare-koa',
+    label: 'bare Koa (no session)',
+    kind: 'bare',
+    framework: 'koa',
+    store: 'none',
+    module: 'bare',
+    variant: 'koa',
+    needs: [],
+  },
+  {
+    id: 'bare-express',
+    label: 'bare Express (no session)',
+    kind: 'bare',
+    framework: 'express',
+    store: 'none',
+    module: 'bare',
+    variant: 'express',
+    needs: [],
+  },
+];
+
+/** The contender with this id; throws with the list of ids otherwise. */
+export function contender(id: string): ContenderSpec {
+  const found = LINEUP.find((spec) => spec.id === id);
+  if (!found) throw new Error(`bench: no contender ${id} (known: ${LINEUP.map((s) => s.id).join(', ')})`);
+  return found;
+}

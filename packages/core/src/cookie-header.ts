@@ -1,0 +1,86 @@
+import type { CookieJar } from './backend.js';
+
+/** SameSite values as the Set-Cookie header spells them; `false` omits the attribute. */
+export type SameSite = 'Lax' | 'Strict' | 'None' | false;
+
+/** Attributes of a Set-Cookie header. */
+export interface CookieAttributes {
+  domain?: string | undefined;
+  path: string;
+  secure: boolean;
+  httpOnly: boolean;
+  sameSite: SameSite;
+  partitioned: boolean;
+  priority?: 'Low' | 'Medium' | 'High' | undefined;
+  /** Seconds; null for a browser-session cookie. */
+  maxAge: number | null;
+  /** ms since the epoch, written as `Expires`; null to omit. */
+  expires: number | null;
+}
+
+const EMPTY_JAR: CookieJar = { get: () => undefined, names: () => [] };
+
+/**
+ * Parses a Cookie request header into a jar. The first occurrence of a name wins (browsers send the
+ * most specific path first); surrounding double quotes are removed; nothing is URI-decoded because
+ * no value sess issues needs it.
+ */
+export function parseCookieHeader(header: string | undefined | null): CookieJar {
+  if (!header) return EMPTY_JAR;
+  const cookies = new Map<string, string>();
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || cookies.has(name)) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    cookies.set(name, value);
+  }
+  return { get: (name) => cookies.get(name), names: () => cookies.keys() };
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+// Printable ASCII without space or ';': what may follow `Domain=` and `Path=` without starting a new attribute.
+const ATTRIBUTE_VALUE = /^[\x21-\x3A\x3C-\x7E]*$/;
+
+/** True when `name` is an RFC 6265 cookie name. */
+export function isCookieName(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+/** Formats one Set-Cookie header value. `value: null` deletes the cookie (empty value, `Max-Age=0`). */
+export function serializeSetCookie(name: string, value: string | null, attributes: CookieAttributes): string {
+  if (!TOKEN.test(name)) {
+    throw new TypeError(`[@sess/core] ${JSON.stringify(name)} is not a valid cookie name`);
+  }
+  if (value !== null && !VALUE.test(value)) {
+    throw new TypeError(`[@sess/core] cookie ${name} has a value that is not a valid cookie-octet string`);
+  }
+  for (const [attribute, text] of [
+    ['Domain', attributes.domain],
+    ['Path', attributes.path],
+  ] as const) {
+    if (text !== undefined && !ATTRIBUTE_VALUE.test(text)) {
+      throw new TypeError(
+        `[@sess/core] cookie ${name}: ${attribute} ${JSON.stringify(text)} contains a space, ';' or a control character`,
+      );
+    }
+  }
+  const parts = [`${name}=${value ?? ''}`];
+  if (attributes.domain) parts.push(`Domain=${attributes.domain}`);
+  parts.push(`Path=${attributes.path}`);
+  if (value === null) {
+    parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0');
+  } else {
+    if (attributes.expires !== null) parts.push(`Expires=${new Date(attributes.expires).toUTCString()}`);
+    if (attributes.maxAge !== null) parts.push(`Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`);
+  }
+  if (attributes.secure) parts.push('Secure');
+  if (attributes.httpOnly) parts.push('HttpOnly');
+  if (attributes.sameSite) parts.push(`SameSite=${attributes.sameSite}`);
+  if (attributes.partitioned) parts.push('Partitioned');
+  if (attributes.priority) parts.push(`Priority=${attributes.priority}`);
+  return parts.join('; ');
+}

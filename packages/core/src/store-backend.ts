@@ -1,0 +1,94 @@
+import type {
+  CookieJar,
+  CookieValue,
+  LoadedSession,
+  SaveRequest,
+  SaveResult,
+  SessionBackend,
+} from './backend.js';
+import { SessionError, SessionInterrupted } from './errors.js';
+import { generateSessionKey, isValidSessionKey } from './session-key.js';
+import type { SessionStore } from './store.js';
+import { guardStoreCall } from './timeout.js';
+
+/** Options of {@link createStoreBackend}. */
+export interface StoreBackendOptions {
+  /** Deadline of each store operation, in milliseconds. @default 5000 */
+  timeoutMs?: number;
+  /** How many fresh keys to try when `create` reports a collision. @default 10 */
+  createAttempts?: number;
+}
+
+/**
+ * Wraps a server store into the backend the manager talks to: the cookie carries the key, keys are
+ * validated before any store I/O, collisions are retried, and every call is bounded by a timeout.
+ */
+export function createStoreBackend(store: SessionStore, options: StoreBackendOptions = {}): SessionBackend {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const attempts = options.createAttempts ?? 10;
+  const call = <T>(operation: string, fn: () => Promise<T>) =>
+    guardStoreCall(store.name, operation, timeoutMs, fn);
+
+  const keyCookie = (cookieName: string, key: string): CookieValue[] => [{ name: cookieName, value: key }];
+
+  async function create(request: SaveRequest, cookieName: string): Promise<SaveResult> {
+    const record = { data: request.data, expiresAt: request.expiresAt, meta: request.meta };
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const key = generateSessionKey();
+      if (await call('create', () => store.create(key, record)))
+        return { key, cookies: keyCookie(cookieName, key) };
+    }
+    throw new SessionError(
+      `[${store.name}] could not create a session: ${attempts} fresh keys all collided`,
+      {
+        code: 'KEY_COLLISION',
+      },
+    );
+  }
+
+  const backend: SessionBackend = {
+    name: store.name,
+    capabilities: {
+      serverSide: true,
+      delta: store.capabilities.delta,
+      ownerIndex: store.capabilities.ownerIndex,
+      metadata: store.capabilities.metadata !== false,
+    },
+
+    async load(jar: CookieJar, cookieName: string): Promise<LoadedSession | null> {
+      const key = jar.get(cookieName);
+      if (!isValidSessionKey(key)) return null;
+      const record = await call('load', () => store.load(key));
+      return record && { key, data: record.data, meta: record.meta, expiresAt: record.expiresAt };
+    },
+
+    async save(request: SaveRequest, cookieName: string): Promise<SaveResult> {
+      if (request.key === null) return create(request, cookieName);
+      const key = request.key;
+      const update = { data: request.data, expiresAt: request.expiresAt, meta: request.meta };
+      const found = await call('update', () =>
+        store.update(key, request.delta ? { ...update, delta: request.delta } : update),
+      );
+      if (!found) throw new SessionInterrupted();
+      return { key, cookies: keyCookie(cookieName, key) };
+    },
+
+    async touch(request: SaveRequest, cookieName: string): Promise<SaveResult> {
+      const key = request.key;
+      if (key === null) return create(request, cookieName);
+      const found = await call('touch', () => store.touch(key, request.expiresAt, request.meta.lastSeenAt));
+      if (!found) throw new SessionInterrupted();
+      return { key, cookies: keyCookie(cookieName, key) };
+    },
+
+    destroy: (key: string) => call('destroy', () => store.destroy(key)),
+
+    cookiesToClear: (_jar: CookieJar, cookieName: string) => [{ name: cookieName, value: null }],
+  };
+  if (store.owners) Object.assign(backend, { owners: store.owners });
+  if (store.close) {
+    const close = store.close.bind(store);
+    Object.assign(backend, { close });
+  }
+  return backend;
+}

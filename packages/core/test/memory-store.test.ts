@@ -1,0 +1,234 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createMemoryStore, type RecordMeta, type SessionRecord } from '../src/index.js';
+import { createTestClock } from '../src/testing.js';
+
+const NOW = Date.UTC(2024, 0, 1);
+
+function setup(options: { maxEntries?: number; sweepInterval?: number } = {}) {
+  const clock = createTestClock(NOW);
+  const store = createMemoryStore({ clock, ...options });
+  /** A record living `seconds` from now. */
+  const record = (
+    data: Record<string, unknown> = {},
+    seconds = 60,
+    meta: Partial<RecordMeta> = {},
+  ): SessionRecord => ({
+    data,
+    expiresAt: clock.now() + seconds * 1000,
+    meta: { createdAt: clock.now(), lastSeenAt: clock.now(), ...meta },
+  });
+  return { clock, store, record };
+}
+
+const key = (name: string) => name.padEnd(32, '0');
+
+describe('MemoryStore basics', () => {
+  it('declares its capabilities', () => {
+    expect(createMemoryStore().capabilities).toEqual({
+      delta: true,
+      ownerIndex: true,
+      nativeExpiry: false,
+      expiryResolution: 'ms',
+    });
+  });
+
+  it('create refuses a taken key, update and touch refuse a missing one, destroy of a missing one is fine', async () => {
+    const { store, record } = setup();
+    expect(await store.create(key('a'), record({ n: 1 }))).toBe(true);
+    expect(await store.create(key('a'), record({ n: 2 }))).toBe(false);
+    expect((await store.load(key('a')))?.data).toEqual({ n: 1 });
+    const update = { data: { n: 3 }, expiresAt: NOW + 1000, meta: { createdAt: NOW, lastSeenAt: NOW } };
+    expect(await store.update(key('b'), update)).toBe(false);
+    expect(await store.touch(key('b'), NOW + 1000, NOW)).toBe(false);
+    await expect(store.destroy(key('b'))).resolves.toBeUndefined();
+    expect(store.peek(key('b'))).toBeNull();
+  });
+
+  it('copies data in and out', async () => {
+    const { store, record } = setup();
+    const input = record({ car: { wheels: 'steel' } });
+    await store.create(key('a'), input);
+    (input.data.car as { wheels: string }).wheels = 'alloy';
+    const loaded = await store.load(key('a'));
+    (loaded?.data.car as { wheels: string }).wheels = 'carbon';
+    expect((await store.load(key('a')))?.data).toEqual({ car: { wheels: 'steel' } });
+  });
+
+  it('applies a delta per key and writes data whole without one', async () => {
+    const { store, record } = setup();
+    await store.create(key('a'), record({ a: 1, b: 1, c: 1 }));
+    const meta = { createdAt: NOW, lastSeenAt: NOW + 5 };
+    await store.update(key('a'), {
+      data: { ignored: true },
+      delta: { set: { b: 2, d: 4 }, unset: ['c'] },
+      expiresAt: NOW + 9000,
+      meta,
+    });
+    expect(store.peek(key('a'))).toEqual({ data: { a: 1, b: 2, d: 4 }, expiresAt: NOW + 9000, meta });
+    await store.update(key('a'), { data: { only: true }, expiresAt: NOW + 9000, meta });
+    expect(store.peek(key('a'))?.data).toEqual({ only: true });
+  });
+
+  it('touch moves the expiry and lastSeenAt only', async () => {
+    const { store, record } = setup();
+    await store.create(key('a'), record({ n: 1 }, 60, { owner: 'u1' }));
+    expect(await store.touch(key('a'), NOW + 120_000, NOW + 7)).toBe(true);
+    expect(store.peek(key('a'))).toEqual({
+      data: { n: 1 },
+      expiresAt: NOW + 120_000,
+      meta: { createdAt: NOW, lastSeenAt: NOW + 7, owner: 'u1' },
+    });
+  });
+
+  it('an expired record is absent, can be created again, and cannot be updated or touched', async () => {
+    const { store, record, clock } = setup();
+    await store.create(key('a'), record({ n: 1 }, 10));
+    clock.advance(10);
+    expect(await store.load(key('a'))).toBeNull();
+    await store.create(key('b'), record({ n: 1 }, 10));
+    clock.advance(10);
+    expect(await store.touch(key('b'), NOW + 999_999, NOW)).toBe(false);
+    expect(await store.create(key('b'), record({ n: 2 }))).toBe(true);
+    expect((await store.load(key('b')))?.data).toEqual({ n: 2 });
+  });
+});
+
+describe('MemoryStore peek', () => {
+  it('reads past expiry without changing anything; load then removes the expired record', async () => {
+    const { store, record, clock } = setup();
+    await store.create(key('a'), record({ n: 1 }, 1));
+    clock.advance(5);
+    expect(store.peek(key('a'))?.data).toEqual({ n: 1 });
+    expect(store.size).toBe(1);
+    expect(await store.load(key('a'))).toBeNull();
+    expect(store.peek(key('a'))).toBeNull();
+    expect(store.size).toBe(0);
+  });
+});
+
+describe('MemoryStore bounds', () => {
+  it('past maxEntries, an expired record goes first', async () => {
+    const { store, record, clock } = setup({ maxEntries: 3 });
+    await store.create(key('a'), record({}, 600));
+    await store.create(key('b'), record({}, 5));
+    await store.create(key('c'), record({}, 600));
+    clock.advance(5);
+    await store.create(key('d'), record({}, 600));
+    expect(store.size).toBe(3);
+    expect(store.peek(key('b'))).toBeNull();
+    for (const name of ['a', 'c', 'd']) expect(store.peek(key(name))).not.toBeNull();
+  });
+
+  it('then the least recently used; a load protects a key', async () => {
+    const { store, record } = setup({ maxEntries: 3 });
+    await store.create(key('a'), record());
+    await store.create(key('b'), record());
+    await store.create(key('c'), record());
+    await store.load(key('a'));
+    await store.create(key('d'), record());
+    expect(store.peek(key('b'))).toBeNull();
+    expect(store.size).toBe(3);
+    await store.update(key('c'), {
+      data: {},
+      expiresAt: NOW + 60_000,
+      meta: { createdAt: NOW, lastSeenAt: NOW },
+    });
+    await store.create(key('e'), record());
+    expect(store.peek(key('a'))).toBeNull();
+    for (const name of ['c', 'd', 'e']) expect(store.peek(key(name))).not.toBeNull();
+  });
+
+  it('peek does not count as a use', async () => {
+    const { store, record } = setup({ maxEntries: 2 });
+    await store.create(key('a'), record());
+    await store.create(key('b'), record());
+    store.peek(key('a'));
+    await store.create(key('c'), record());
+    expect(store.peek(key('a'))).toBeNull();
+  });
+});
+
+describe('MemoryStore sweeping', () => {
+  it('clearExpired removes every expired record and returns how many', async () => {
+    const { store, record, clock } = setup();
+    await store.create(key('a'), record({}, 5));
+    await store.create(key('b'), record({}, 5));
+    await store.create(key('c'), record({}, 50));
+    clock.advance(5);
+    expect(await store.clearExpired()).toBe(2);
+    expect(store.size).toBe(1);
+    expect(await store.clearExpired()).toBe(0);
+  });
+
+  it('a write sweeps expired records once sweepInterval has passed, not before', async () => {
+    const { store, record, clock } = setup({ sweepInterval: 60 });
+    await store.create(key('a'), record({}, 5));
+    clock.advance(30);
+    await store.create(key('b'), record({}, 600));
+    expect(store.size).toBe(2);
+    clock.advance(30);
+    await store.create(key('c'), record({}, 600));
+    expect(store.size).toBe(2);
+    expect(store.peek(key('a'))).toBeNull();
+  });
+});
+
+describe('MemoryStore owner index', () => {
+  it('lists the live sessions of an owner, oldest first, and destroys all but one', async () => {
+    const { store, record, clock } = setup();
+    await store.create(key('b'), record({}, 60, { owner: 'u1', createdAt: NOW + 2 }));
+    await store.create(key('a'), record({}, 60, { owner: 'u1', createdAt: NOW + 1 }));
+    await store.create(key('x'), record({}, 1, { owner: 'u1' }));
+    await store.create(key('c'), record({}, 60, { owner: 'u2' }));
+    clock.advance(1);
+    expect((await store.owners.list('u1')).map((r) => r.key)).toEqual([key('a'), key('b')]);
+    expect(await store.owners.destroyAll('u1', key('a'))).toBe(1);
+    expect((await store.owners.list('u1')).map((r) => r.key)).toEqual([key('a')]);
+    expect((await store.owners.list('u2')).map((r) => r.key)).toEqual([key('c')]);
+    expect(await store.owners.list('nobody')).toEqual([]);
+  });
+
+  it('follows an owner change on update', async () => {
+    const { store, record } = setup();
+    await store.create(key('a'), record({}, 60, { owner: 'u1' }));
+    await store.update(key('a'), {
+      data: {},
+      expiresAt: NOW + 60_000,
+      meta: { createdAt: NOW, lastSeenAt: NOW, owner: 'u2' },
+    });
+    expect(await store.owners.list('u1')).toEqual([]);
+    expect((await store.owners.list('u2')).map((r) => r.key)).toEqual([key('a')]);
+  });
+});
+
+describe('MemoryStore lifetime', () => {
+  it('adds no active handle and schedules no timer, so it never keeps the process alive', async () => {
+    const before = process.getActiveResourcesInfo();
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    try {
+      const { store, record, clock } = setup({ sweepInterval: 0 });
+      for (let i = 0; i < 50; i++) await store.create(key(`k${i}`), record({ i }, 1));
+      clock.advance(2);
+      await store.create(key('last'), record());
+      await store.load(key('last'));
+      await store.clearExpired();
+      expect(timeouts).not.toHaveBeenCalled();
+      expect(intervals).not.toHaveBeenCalled();
+      expect(process.getActiveResourcesInfo()).toEqual(before);
+    } finally {
+      timeouts.mockRestore();
+      intervals.mockRestore();
+    }
+  });
+
+  it('close() drops every record', async () => {
+    const { store, record } = setup();
+    await store.create(key('a'), record({}, 60, { owner: 'u1' }));
+    expect(store.close).toBeTypeOf('function');
+    await store.close?.();
+    expect(store.size).toBe(0);
+    expect(await store.load(key('a'))).toBeNull();
+    expect(await store.owners.list('u1')).toEqual([]);
+  });
+});

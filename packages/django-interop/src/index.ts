@@ -1,0 +1,28 @@
+export {
+  type Django,
+  DjangoOpError,
+  djangoAtLeast,
+  hasSecretKeyFallbacks,
+  majorMinor,
+  openDjango,
+  runDjango,
+} from './django.js';
+export { DEFAULT_PYTHON, DjangoUnavailable, DRIVER_PATH } from './driver-process.js';
+export type {
+  DjangoAction,
+  DjangoAttempt,
+  DjangoCookie,
+  DjangoEngine,
+  DjangoExpiry,
+  DjangoFailure,
+  DjangoLog,
+  DjangoOp,
+  DjangoOpResults,
+  DjangoResponseView,
+  DjangoResult,
+  DjangoResults,
+  DjangoSessionView,
+  DjangoVersion,
+  StoreChoice,
+} from './ops.js';
+export { type DjangoOptions, databaseSettings, djangoSettings } from './settings.js';

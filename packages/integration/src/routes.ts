@@ -1,0 +1,58 @@
+import { standardRoutes } from '@sess/http-test-suite';
+import type { AppHandler } from './apps.js';
+
+/**
+ * The suite's standard routes (`/count`, `/read`, `/set?k=v…`, `/flush`, `/cycle`, `/status?code=N`, …)
+ * plus a login flow with owners:
+ * - `/login?user=U`: `cycleKey()` (against fixation), `setOwner(U)`, stores `user`; answers the handle;
+ * - `/me`: the logged-in user, or `anonymous`;
+ * - `/sessions`: the user's sessions as JSON (`manager.sessionsOf`), the current one marked;
+ * - `/logout-others`: `manager.revokeSessions(user, { except: session.handle })`; answers the count;
+ * - `/revoke?handle=H`: `manager.revokeSession(user, H)`;
+ * - `/fail?k=v…`: stores each query parameter, then throws (the framework answers 500).
+ */
+export const appRoutes: AppHandler = async (request) => {
+  switch (request.path) {
+    case '/login': {
+      const session = await request.getSession();
+      const user = request.query.get('user') ?? '';
+      await session.cycleKey();
+      await session.setOwner(user);
+      session.set('user', user);
+      return { body: session.handle ?? '' };
+    }
+    case '/me': {
+      const session = await request.getSession();
+      return { body: String(session.get('user') ?? 'anonymous') };
+    }
+    case '/sessions': {
+      const session = await request.getSession();
+      const listed = await request.manager.sessionsOf(String(session.get('user')));
+      return {
+        body: JSON.stringify(listed.map((entry) => ({ ...entry, current: entry.handle === session.handle }))),
+      };
+    }
+    case '/logout-others': {
+      const session = await request.getSession();
+      const count = await request.manager.revokeSessions(String(session.get('user')), {
+        except: session.handle,
+      });
+      return { body: String(count) };
+    }
+    case '/revoke': {
+      const session = await request.getSession();
+      const done = await request.manager.revokeSession(
+        String(session.get('user')),
+        request.query.get('handle') ?? '',
+      );
+      return { body: String(done) };
+    }
+    case '/fail': {
+      const session = await request.getSession();
+      for (const [name, value] of request.query) session.set(name, value);
+      throw new Error('the handler failed after changing the session');
+    }
+    default:
+      return standardRoutes(request);
+  }
+};

@@ -1,0 +1,88 @@
+import type { CommitResult, Session, SessionData, SessionManager, SessionRequest } from '@sess/core';
+import type { Context, DefaultState, Middleware } from 'koa';
+import { type KoaSessionOptions, resolveKoaOptions } from './options.js';
+
+/**
+ * What the middleware adds to `ctx`. Chained `app.use(session<Data>(…))` types it for the middleware that
+ * follows; or merge it into Koa's `DefaultContext` once for the whole app.
+ */
+export interface SessionContext<Data extends SessionData = SessionData> {
+  /** Loads the session once (no store I/O until called) and returns it; later calls return the same object. */
+  getSession(): Promise<Session<Data>>;
+  /** The session once loaded (`eager`, or after `await ctx.getSession()`), else undefined. */
+  readonly session: Session<Data> | undefined;
+  /**
+   * Commits the session now and sets its headers on `ctx.res`. The middleware does it after the downstream
+   * middleware; call it yourself before writing a response with `ctx.respond = false`.
+   */
+  commitSession(): Promise<void>;
+}
+
+/** The middleware, with the manager every request goes through. */
+export type KoaSessionMiddleware<Data extends SessionData = SessionData> = Middleware<
+  DefaultState,
+  SessionContext<Data>
+> & { readonly manager: SessionManager<Data> };
+
+const seen = new WeakSet<object>();
+
+/**
+ * Koa 2/3 middleware. Loads the session lazily on `await ctx.getSession()` (or before the downstream
+ * middleware with `eager`) and commits it after them, before Koa sends the response. A store failure in the
+ * commit is thrown into Koa's error handling, so the response is an error and carries no session cookie.
+ * When the downstream middleware throws, nothing is committed.
+ */
+export function session<Data extends SessionData = SessionData>(
+  options: KoaSessionOptions<Data>,
+): KoaSessionMiddleware<Data> {
+  const { manager, eager, cookie, policy } = resolveKoaOptions(options);
+
+  const middleware: Middleware<DefaultState, SessionContext<Data>> = async (ctx, next) => {
+    if (seen.has(ctx)) {
+      await next();
+      return;
+    }
+    seen.add(ctx);
+    const overrides = cookie?.(ctx as unknown as Context);
+    const routePolicy = policy(ctx as unknown as Context);
+    const opened: SessionRequest = {
+      cookieHeader: ctx.get('Cookie'),
+      secure: ctx.secure,
+      header: (name) => ctx.get(name) || undefined,
+      ...(overrides ? { cookie: overrides } : {}),
+      ...(routePolicy ? { policy: routePolicy } : {}),
+    };
+    const request = manager.open(opened);
+    let committed = false;
+    const commitSession = async (): Promise<void> => {
+      if (committed) return;
+      committed = true;
+      applyCommit(ctx as unknown as Context, await request.commit(ctx.status));
+    };
+    Object.defineProperties(ctx, {
+      getSession: { value: () => request.load(), configurable: true, writable: true },
+      session: { get: () => request.session, configurable: true, enumerable: true },
+      commitSession: { value: commitSession, configurable: true, writable: true },
+    });
+
+    if (eager(ctx as unknown as Context)) await request.load();
+    await next();
+    // A handler that writes the response itself commits first (ctx.commitSession()); too late here.
+    if (ctx.respond === false || ctx.headerSent) return;
+    await commitSession();
+  };
+
+  return Object.assign(middleware, { manager });
+}
+
+/**
+ * Copies the commit's directives onto the response. A response that sets or clears the session's
+ * credential (a cookie, or the key header) gets `Cache-Control: no-store`, so no cache hands it to
+ * another user.
+ */
+export function applyCommit(ctx: Context, result: CommitResult): void {
+  for (const value of result.setCookie) ctx.append('Set-Cookie', value);
+  for (const [name, value] of result.headers ?? []) ctx.set(name, value);
+  if (result.setCookie.length > 0 || (result.headers?.length ?? 0) > 0) ctx.set('Cache-Control', 'no-store');
+  if (result.vary) ctx.vary(result.varyHeader ?? 'Cookie');
+}

@@ -1,0 +1,2 @@
+export { createCookieBackend } from './cookie-backend.js';
+export type { CookieBackendOptions, CookieMode } from './options.js';

@@ -1,0 +1,67 @@
+import { SessionStoreError } from '@sess/core';
+import { STORE_NAME } from './options.js';
+import type { PgPoolLike, PgQueryResultLike } from './pg-like.js';
+
+/** PostgreSQL "undefined_table": the migration has not run. */
+const UNDEFINED_TABLE = '42P01';
+
+/** Runs a store's statements: migrating first when asked to, and naming the operation in every error. */
+export interface QueryRunner {
+  /** Runs one statement of `operation`; driver errors become a `SessionStoreError` naming it. */
+  run(operation: string, text: string, values: unknown[]): Promise<PgQueryResultLike>;
+  /** Runs the migration now. */
+  migrate(): Promise<void>;
+}
+
+/**
+ * A runner over `pool`. With `'on-first-use'` the first statement waits for `migration` (once; again after a
+ * failure). `missingTableHint` is appended to the error of a statement that found no table.
+ */
+export function createQueryRunner(
+  pool: PgPoolLike,
+  migration: string,
+  mode: 'manual' | 'on-first-use',
+  missingTableHint: string,
+): QueryRunner {
+  let migrated: Promise<void> | undefined;
+  const ready = (): Promise<void> | undefined => {
+    if (mode === 'manual') return undefined;
+    migrated ??= pool.query(migration).then(
+      () => undefined,
+      (error: unknown) => {
+        migrated = undefined;
+        throw error;
+      },
+    );
+    return migrated;
+  };
+
+  function storeError(operation: string, error: unknown): SessionStoreError {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint =
+      (error as { code?: unknown } | null)?.code === UNDEFINED_TABLE ? ` (${missingTableHint})` : '';
+    return new SessionStoreError(`[${STORE_NAME}] ${operation} failed: ${reason}${hint}`, {
+      operation,
+      cause: error,
+    });
+  }
+
+  return {
+    async run(operation: string, text: string, values: unknown[]): Promise<PgQueryResultLike> {
+      try {
+        await ready();
+        return await pool.query(text, values);
+      } catch (error) {
+        throw storeError(operation, error);
+      }
+    },
+    async migrate(): Promise<void> {
+      try {
+        await pool.query(migration);
+      } catch (error) {
+        throw storeError('migrate', error);
+      }
+      migrated = Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,279 @@
+import { SessionInterrupted } from '@sess/core';
+import { describe, expect, it } from 'vitest';
+import { djangoRow, managerFor, nodeRequest, openDjangoWorld } from './django-support.js';
+
+/**
+ * Sessions shared with a real Django (Debian's python3-django, through Django's own SessionStore and
+ * SessionMiddleware) on one PostgreSQL table that Django's migration created.
+ */
+const world = await openDjangoWorld('store_db_django');
+const { django } = world;
+const store = world.store();
+const manager = managerFor(store);
+
+const samples: Record<string, Record<string, unknown>> = {
+  unicode: {
+    accents: 'Zoë ☃ héllo',
+    cjk: '日本語のテキスト',
+    astral: '😀 👩‍👩‍👧 𝕳',
+    quotes: 'he said "hi"\n\t\\ /',
+    controls: 'nul\u0000 del\u007f sep\u2028',
+    'ключ 🔑': 'a unicode key',
+  },
+  nested: {
+    cart: { items: [{ sku: 'a-1', qty: 2, price: 9.99 }], coupon: null, gift: false },
+    matrix: [[1, 2], [3, [4, []]], {}],
+    big: 2 ** 53 - 1,
+    negative: -17,
+    tiny: 1e-7,
+  },
+  'large and compressible': {
+    history: Array.from({ length: 400 }, (_, i) => ({ page: `/catalog/books/${i % 20}`, seen: true })),
+  },
+  'a Django login': {
+    _auth_user_id: '42',
+    _auth_user_backend: 'django.contrib.auth.backends.ModelBackend',
+    _auth_user_hash: 'f1c3b5a8e0d94c2b7a6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a',
+  },
+};
+
+describe('Django creates, Node reads and changes it, Django reads the change', () => {
+  for (const [name, data] of Object.entries(samples)) {
+    it(`${name}`, async () => {
+      const created = await django.createSession(data);
+      const key = created.key as string;
+      expect(key).toMatch(/^[a-z0-9]{32}$/);
+      let seen: unknown;
+      const response = await nodeRequest(manager, key, (session) => {
+        seen = session.toJSON();
+        session.set('fromNode', 'ñ ✓ 😀');
+      });
+      expect(seen).toEqual(data);
+      expect(response.cookieKey).toBe(key);
+
+      const back = await django.loadSession(key);
+      expect(back.key).toBe(key);
+      expect(back.data).toEqual({ ...data, fromNode: 'ñ ✓ 😀' });
+      expect(back.logs).toEqual([]);
+    });
+  }
+
+  it('compressed payloads (zlib, a "." before the payload) go both ways', async () => {
+    const data = samples['large and compressible'] as Record<string, unknown>;
+    const fromDjango = (await django.createSession(data)).key as string;
+    expect((await djangoRow(world, fromDjango))?.sessionData).toMatch(/^\.eJ/);
+    expect((await store.load(fromDjango))?.data).toEqual(data);
+
+    const fromNode = (await nodeRequest(manager, null, (session) => session.update(data)))
+      .cookieKey as string;
+    const row = await djangoRow(world, fromNode);
+    expect(row?.sessionData).toMatch(/^\.eJ/);
+    expect(row?.sessionData.length).toBeLessThan(JSON.stringify(data).length / 4);
+    expect((await django.loadSession(fromNode)).data).toEqual(data);
+    expect((await django.decode(row?.sessionData as string)).data).toEqual(data);
+  });
+
+  it('a Node handler sees who is logged in, and leaves Django’s login keys intact', async () => {
+    const login = samples['a Django login'] as Record<string, string>;
+    const key = (await django.createSession({ ...login, cart: [1] })).key as string;
+    let user: unknown;
+    await nodeRequest(manager, key, (session) => {
+      user = session.get('_auth_user_id');
+      session.set('cart', [1, 2]);
+    });
+    expect(user).toBe('42');
+    const back = await django.request(`sessionid=${key}`, [
+      ['get', '_auth_user_id'],
+      ['get', '_auth_user_backend'],
+      ['get', '_auth_user_hash'],
+      ['get', 'cart'],
+    ]);
+    expect(back.seen).toEqual({
+      _auth_user_id: '42',
+      _auth_user_backend: login._auth_user_backend,
+      _auth_user_hash: login._auth_user_hash,
+      cart: [1, 2],
+    });
+  });
+});
+
+describe('Node creates, Django reads and changes it, Node reads the change', () => {
+  for (const [name, data] of Object.entries(samples)) {
+    it(`${name}`, async () => {
+      const created = await nodeRequest(manager, null, (session) => {
+        session.update(data);
+      });
+      const key = created.cookieKey as string;
+      expect(key).toMatch(/^[a-z0-9]{32}$/);
+      const response = await django.request(`sessionid=${key}`, [
+        ['get', Object.keys(data)[0] as string],
+        ['set', 'fromDjango', 'Ünïcødé ✓'],
+      ]);
+      expect(response.seen).toEqual({ [Object.keys(data)[0] as string]: Object.values(data)[0] });
+      expect(response.cookies.sessionid?.value).toBe(key);
+      expect(response.data).toEqual({ ...data, fromDjango: 'Ünïcødé ✓' });
+
+      let seen: unknown;
+      await nodeRequest(manager, key, (session) => {
+        seen = session.toJSON();
+      });
+      expect(seen).toEqual({ ...data, fromDjango: 'Ünïcødé ✓' });
+    });
+  }
+});
+
+describe('a project with its own SessionStore subclass (another key salt)', () => {
+  const keySalt = 'django.contrib.sessions.ProjectSessionStore';
+
+  it('keySalt makes both sides agree, and the default salt refuses those rows', async () => {
+    const key = (await django.createSession({ a: 1 }, { keySalt })).key as string;
+    expect(await store.load(key)).toBeNull();
+
+    const salted = managerFor(world.store({ keySalt }));
+    await nodeRequest(salted, key, (session) => session.set('b', 2));
+    expect((await django.loadSession(key, { keySalt })).data).toEqual({ a: 1, b: 2 });
+    const plain = await django.loadSession(key);
+    expect(plain.data).toEqual({});
+    expect(plain.logs.map((log) => log.message)).toContain('Session data corrupted');
+  });
+});
+
+describe('bad rows are rejected by both', () => {
+  /** Replaces one character of the payload, keeping the signature: what an attacker with DB access can do. */
+  async function tamper(key: string): Promise<void> {
+    const row = await djangoRow(world, key);
+    const text = row?.sessionData as string;
+    const forged = `${text[0] === 'e' ? 'f' : 'e'}${text.slice(1)}`;
+    await world.pool.query('UPDATE django_session SET session_data = $2 WHERE session_key = $1', [
+      key,
+      forged,
+    ]);
+  }
+
+  it('a tampered session_data written by Django: Node starts a new session, Django logs it and keeps the key', async () => {
+    const reasons: string[] = [];
+    const watched = managerFor(world.store({ onInvalidData: (reason) => reasons.push(reason) }));
+    const key = (await django.createSession({ _auth_user_id: '7' })).key as string;
+    await tamper(key);
+
+    let size = -1;
+    const response = await nodeRequest(watched, key, (session) => {
+      size = session.size;
+      expect(session.key).toBeNull();
+    });
+    expect(size).toBe(0);
+    // Not adopted: the request carried a cookie and the session is empty, so the cookie is deleted.
+    expect(response.cookieKey).toBeNull();
+    expect(reasons).toEqual(['bad-signature']);
+
+    const back = await django.loadSession(key);
+    expect(back.data).toEqual({});
+    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
+  });
+
+  it('a tampered session_data written by Node: Django rejects it, and so does Node', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '8'))).cookieKey;
+    await tamper(key as string);
+    expect(await store.load(key as string)).toBeNull();
+    const back = await django.loadSession(key as string);
+    expect(back.data).toEqual({});
+    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
+  });
+
+  it('a row signed under another SECRET_KEY is refused (a misconfigured secretKey shows in onInvalidData)', async () => {
+    const reasons: string[] = [];
+    const wrong = world.store({
+      secretKey: 'not-the-project-key',
+      onInvalidData: (reason) => reasons.push(reason),
+    });
+    const key = (await django.createSession({ a: 1 })).key as string;
+    expect(await wrong.load(key)).toBeNull();
+    expect(reasons).toEqual(['bad-signature']);
+    expect((await store.load(key))?.data).toEqual({ a: 1 });
+  });
+
+  it('an expired row is invisible to both, and neither adopts its key', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('a', 1))).cookieKey as string;
+    await world.pool.query(
+      "UPDATE django_session SET expire_date = now() - interval '1 second' WHERE session_key = $1",
+      [key],
+    );
+    expect(await store.load(key)).toBeNull();
+    const seenByDjango = await django.loadSession(key);
+    expect(seenByDjango).toMatchObject({ key: null, data: {} });
+
+    // Django's own negative expiry writes a row that is already expired.
+    const dead = (await django.createSession({ b: 2 }, { expiry: -10 })).key as string;
+    expect(await djangoRow(world, dead)).not.toBeNull();
+    const response = await nodeRequest(manager, dead, (session) => {
+      expect(session.size).toBe(0);
+      session.set('fresh', true);
+    });
+    expect(response.cookieKey).toMatch(/^[a-z0-9]{32}$/);
+    expect(response.cookieKey).not.toBe(dead);
+  });
+
+  it('clearExpired() removes expired rows, Django’s and ours, and keeps live ones', async () => {
+    const live = (await django.createSession({ live: true })).key as string;
+    const dead = (await django.createSession({ dead: true }, { expiry: -5 })).key as string;
+    expect(await store.clearExpired()).toBeGreaterThanOrEqual(1);
+    expect(await djangoRow(world, dead)).toBeNull();
+    expect((await django.loadSession(live)).data).toEqual({ live: true });
+  });
+});
+
+describe('lifecycle across the two apps', () => {
+  it('cycleKey() in Node moves a Django session to a new key and deletes the old row', async () => {
+    const old = (await django.createSession({ _auth_user_id: '5' })).key as string;
+    const response = await nodeRequest(manager, old, (session) => session.cycleKey());
+    const fresh = response.cookieKey as string;
+    expect(fresh).toMatch(/^[a-z0-9]{32}$/);
+    expect(fresh).not.toBe(old);
+    expect(await djangoRow(world, old)).toBeNull();
+    expect((await django.loadSession(fresh)).data).toEqual({ _auth_user_id: '5' });
+    expect((await django.loadSession(old)).key).toBeNull();
+  });
+
+  it('flush() in Node logs the user out of Django too', async () => {
+    const key = (await django.createSession({ _auth_user_id: '6' })).key as string;
+    const response = await nodeRequest(manager, key, (session) => session.flush());
+    expect(response.cookieKey).toBeNull();
+    expect(await djangoRow(world, key)).toBeNull();
+    expect(await django.loadSession(key)).toMatchObject({ key: null, data: {} });
+  });
+
+  it('a logout in Django (flush) ends the session for Node', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '9'))).cookieKey;
+    const response = await django.request(`sessionid=${key}`, [['flush']]);
+    expect(response.cookies.sessionid?.value).toBe('');
+    expect(await store.load(key as string)).toBeNull();
+  });
+
+  it('a session deleted by Django during a Node request raises SessionInterrupted, never re-creates it', async () => {
+    const key = (await django.createSession({ n: 1 })).key as string;
+    const request = manager.open({ cookieHeader: `sessionid=${key}` });
+    (await request.load()).set('n', 2);
+    await django.request(`sessionid=${key}`, [['flush']]);
+    await expect(request.commit(200)).rejects.toBeInstanceOf(SessionInterrupted);
+    expect(await djangoRow(world, key)).toBeNull();
+  });
+
+  it('a row Node destroyed is not adopted by Django: the next save gets a new key', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('n', 1))).cookieKey as string;
+    await store.destroy(key);
+    const response = await django.request(`sessionid=${key}`, [['set', 'n', 3]]);
+    expect(response.key).toMatch(/^[a-z0-9]{32}$/);
+    expect(response.key).not.toBe(key);
+    expect(response.cookies.sessionid?.value).toBe(response.key);
+    expect(await djangoRow(world, key)).toBeNull();
+  });
+
+  it('whole-record writes: the last writer wins (a documented limit of Django mode)', async () => {
+    const key = (await django.createSession({ a: 1 })).key as string;
+    const request = manager.open({ cookieHeader: `sessionid=${key}` });
+    (await request.load()).set('fromNode', true);
+    await django.modifySession(key, [['set', 'fromDjango', true]]);
+    await request.commit(200);
+    expect((await django.loadSession(key)).data).toEqual({ a: 1, fromNode: true });
+  });
+});

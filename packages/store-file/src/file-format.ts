@@ -1,0 +1,94 @@
+import type { SessionRecord } from '@sess/core';
+
+/** A session file as a format writes it: the content, and the modification time to give the file. */
+export interface EncodedFile {
+  content: string | Uint8Array;
+  /** The file's mtime, ms since the epoch (the native format stores the expiry instant here). */
+  mtimeMs: number;
+}
+
+/** A session file as the store read it. */
+export interface StoredFile {
+  content: Buffer;
+  mtimeMs: number;
+}
+
+/**
+ * A touch as a format answers it: new content and mtime, or only a new mtime (`content` absent) for a
+ * format whose expiry lives in the mtime, such as Django's (expiry = mtime + cookie age).
+ */
+export type RetimedFile = EncodedFile | { content?: undefined; mtimeMs: number };
+
+/**
+ * How keys, records and file content map to each other. The store owns everything around it (naming
+ * `<prefix><key>`, locks, temp files, atomic renames, expiry checks); the format owns only the bytes.
+ * sess ships {@link jsonEnvelopeFormat} (its own) and `djangoFileFormat` (Django's file backend).
+ */
+export interface FileFormat {
+  /** A short name for messages, e.g. `'json-envelope-v1'`. */
+  readonly name: string;
+  /**
+   * Whether `key` may become part of a file name. Only keys it accepts ever reach the file system, so
+   * it must refuse anything but a bounded run of characters that cannot form a path (`/`, `.`, NUL…).
+   */
+  isValidKey(key: string): boolean;
+  /** The file for a record. */
+  encode(record: SessionRecord): EncodedFile;
+  /**
+   * The record a file holds, or null when the content is not one of this format's records (empty,
+   * torn by a power loss, foreign). Expired records are returned as they are: the store checks expiry.
+   */
+  decode(file: StoredFile): SessionRecord | null;
+  /**
+   * The file after a touch of `record` (decoded from `file`): `expiresAt` and `meta.lastSeenAt` move,
+   * the stored data bytes must stay exactly as they are.
+   */
+  retime(file: StoredFile, record: SessionRecord, expiresAt: number, lastSeenAt: number): RetimedFile;
+  /**
+   * Optional shortcut for `clearExpired()`: true when a file with this mtime is certainly live at `now`,
+   * so the sweep need not read it. Must never answer true for an expired file.
+   */
+  liveByMtime?(mtimeMs: number, now: number): boolean;
+  /**
+   * Optional: until when (ms since the epoch) `clearExpired()` leaves a file that `decode` refuses.
+   * Without it such a file (torn, foreign) is removed by the next sweep. A format whose files another
+   * program writes answers with that program's own rule, so a misconfigured secret never wipes its
+   * live sessions (Django keeps a file it cannot verify until its mtime plus the cookie age).
+   */
+  keepUnreadableUntil?(file: StoredFile): number;
+  /**
+   * What the store declares for this format. `delta: false` makes every update a whole-record write
+   * (for files another program rewrites whole, without our locks); `metadata: false` says records
+   * keep no owner, deadline or creation time.
+   * @default { delta: true, metadata: true }
+   */
+  readonly capabilities?: FormatCapabilities;
+}
+
+/** The capabilities a {@link FileFormat} decides. */
+export interface FormatCapabilities {
+  readonly delta: boolean;
+  readonly metadata: boolean;
+}
+
+const isOptionalFunction = (value: unknown): boolean => value === undefined || typeof value === 'function';
+
+function isCapabilities(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { delta, metadata } = value as Record<string, unknown>;
+  return typeof delta === 'boolean' && typeof metadata === 'boolean';
+}
+
+/** Whether `value` has the shape of a {@link FileFormat}. */
+export function isFileFormat(value: unknown): value is FileFormat {
+  if (typeof value !== 'object' || value === null) return false;
+  const format = value as Record<string, unknown>;
+  return (
+    typeof format.name === 'string' &&
+    ['isValidKey', 'encode', 'decode', 'retime'].every((name) => typeof format[name] === 'function') &&
+    isOptionalFunction(format.liveByMtime) &&
+    isOptionalFunction(format.keepUnreadableUntil) &&
+    isCapabilities(format.capabilities)
+  );
+}

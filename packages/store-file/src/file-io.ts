@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, unlink, utimes } from 'node:fs/promises';
+import type { EncodedFile, StoredFile } from './file-format.js';
+
+// O_NOFOLLOW where the platform has it: a session path is never a symlink we made.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const READ_FLAGS = constants.O_RDONLY | NOFOLLOW;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
+// The largest instant (year 9999) we hand to utimes; later expiries keep the file's own mtime.
+const MAX_MTIME_MS = 253_402_300_799_000;
+
+/** The errno code of `error`, if it has one. */
+export const errorCode = (error: unknown): string | undefined =>
+  (error as NodeJS.ErrnoException | null)?.code;
+
+/** Codes meaning "no such file here": absent, a path component that is not a directory, a symlink. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
+
+/** Whether `error` says the file (or its directory) does not exist. */
+export const isAbsent = (error: unknown): boolean => ABSENT.has(errorCode(error) ?? '');
+
+/**
+ * The name of a transient file (a temp file being written, a lock being taken or broken) beside
+ * `base`: `<base>.<time>-<random>.tmp`. The creation time (base 36 ms) in the name lets a sweep tell
+ * abandoned ones apart without trusting timestamps a write may have moved.
+ */
+export function transientName(base: string): string {
+  return `${base}.${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.tmp`;
+}
+
+const TRANSIENT = /^(.+)\.([0-9a-z]{1,12})-[0-9a-f]{12}\.tmp$/;
+
+/** The base and creation time of a transient file name, or null for any other name. */
+export function parseTransientName(name: string): { base: string; createdAt: number } | null {
+  const match = TRANSIENT.exec(name);
+  if (!match?.[1] || !match[2]) return null;
+  return { base: match[1], createdAt: Number.parseInt(match[2], 36) };
+}
+
+/** Reads a file (never through a symlink) with its mtime; null when it does not exist. */
+export async function readStoredFile(file: string): Promise<StoredFile | null> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, READ_FLAGS);
+  } catch (error) {
+    if (isAbsent(error)) return null;
+    throw error;
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return null;
+    return { content: await handle.readFile(), mtimeMs: stats.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes a file; one that is already gone is fine. */
+export async function unlinkQuietly(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if (!isAbsent(error)) throw error;
+  }
+}
+
+/** What {@link writeNewFile} needs besides the path and content. */
+export interface WriteOptions {
+  mode: number;
+  fsync: boolean;
+}
+
+/**
+ * Writes `file` as a new file (fails with EEXIST if the name is taken): exact `mode` whatever the
+ * umask, the content, the mtime, and an fsync when asked. A failed write removes what it created.
+ */
+export async function writeNewFile(file: string, encoded: EncodedFile, options: WriteOptions): Promise<void> {
+  const handle = await open(file, CREATE_FLAGS, options.mode);
+  try {
+    await handle.chmod(options.mode);
+    await handle.writeFile(encoded.content);
+    const mtime = encoded.mtimeMs;
+    if (Number.isFinite(mtime) && mtime >= 0 && mtime <= MAX_MTIME_MS) {
+      // The mtime is a hint for sweeps (never the truth about expiry): a file system that cannot
+      // store this instant keeps the write time, which only makes a sweep read the file.
+      await handle.utimes(Date.now() / 1000, mtime / 1000).catch((error: unknown) => {
+        if (!['EINVAL', 'EOVERFLOW'].includes(errorCode(error) ?? '')) throw error;
+      });
+    }
+    if (options.fsync) await handle.sync();
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlinkQuietly(file);
+    throw error;
+  }
+}
+
+/** Flushes a directory's entries (after a rename, link or unlink) to disk, where the platform allows it. */
+export async function syncDirectory(directory: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(directory, constants.O_RDONLY);
+    await handle.sync();
+  } catch (error) {
+    // Windows cannot open or fsync a directory; its renames are durable on their own terms.
+    if (!['EISDIR', 'EPERM', 'EACCES', 'EINVAL'].includes(errorCode(error) ?? '')) throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Sets the mtime of `file` (the access time to now), when the instant is one a file system can hold. */
+export async function setMtime(file: string, mtimeMs: number): Promise<void> {
+  if (!Number.isFinite(mtimeMs) || mtimeMs < 0 || mtimeMs > MAX_MTIME_MS) return;
+  await utimes(file, Date.now() / 1000, mtimeMs / 1000);
+}

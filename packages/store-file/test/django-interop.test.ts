@@ -1,0 +1,294 @@
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SessionInterrupted } from '@sess/core';
+import { describe, expect, it } from 'vitest';
+import { managerFor, nodeRequest, openDjangoFileWorld, sessionFile, sessionPath } from './django-support.js';
+
+/**
+ * Sessions shared with a real Django (Debian's python3-django, through Django's own file SessionStore
+ * and SessionMiddleware) in one SESSION_FILE_PATH.
+ */
+const world = await openDjangoFileWorld('interop');
+const { django } = world;
+const store = world.store();
+const manager = managerFor(store);
+
+const samples: Record<string, Record<string, unknown>> = {
+  unicode: {
+    accents: 'Zoë ☃ héllo',
+    cjk: '日本語のテキスト',
+    astral: '😀 👩‍👩‍👧 𝕳',
+    quotes: 'he said "hi"\n\t\\ /',
+    controls: 'nul\u0000 del\u007f sep\u2028',
+    'ключ 🔑': 'a unicode key',
+  },
+  nested: {
+    cart: { items: [{ sku: 'a-1', qty: 2, price: 9.99 }], coupon: null, gift: false },
+    matrix: [[1, 2], [3, [4, []]], {}],
+    big: 2 ** 53 - 1,
+    negative: -17,
+    tiny: 1e-7,
+  },
+  'large and compressible': {
+    history: Array.from({ length: 400 }, (_, i) => ({ page: `/catalog/books/${i % 20}`, seen: true })),
+  },
+  'a Django login': {
+    _auth_user_id: '42',
+    _auth_user_backend: 'django.contrib.auth.backends.ModelBackend',
+    _auth_user_hash: 'f1c3b5a8e0d94c2b7a6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a',
+  },
+};
+
+describe('Django creates, Node reads and changes it, Django reads the change', () => {
+  for (const [name, data] of Object.entries(samples)) {
+    it(`${name}`, async () => {
+      const created = await django.createSession(data);
+      const key = created.key as string;
+      expect(key).toMatch(/^[a-z0-9]{32}$/);
+      let seen: unknown;
+      const response = await nodeRequest(manager, key, (session) => {
+        seen = session.toJSON();
+        session.set('fromNode', 'ñ ✓ 😀');
+      });
+      expect(seen).toEqual(data);
+      expect(response.cookieKey).toBe(key);
+
+      const back = await django.loadSession(key);
+      expect(back.key).toBe(key);
+      expect(back.data).toEqual({ ...data, fromNode: 'ñ ✓ 😀' });
+      expect(back.logs).toEqual([]);
+    });
+  }
+
+  it('compressed payloads (zlib, a "." before the payload) go both ways', async () => {
+    const data = samples['large and compressible'] as Record<string, unknown>;
+    const fromDjango = (await django.createSession(data)).key as string;
+    expect(await sessionFile(world, fromDjango)).toMatch(/^\.eJ/);
+    expect((await store.load(fromDjango))?.data).toEqual(data);
+
+    const fromNode = (await nodeRequest(manager, null, (session) => session.update(data)))
+      .cookieKey as string;
+    const content = (await sessionFile(world, fromNode)) as string;
+    expect(content).toMatch(/^\.eJ/);
+    expect(content.length).toBeLessThan(JSON.stringify(data).length / 4);
+    expect((await django.loadSession(fromNode)).data).toEqual(data);
+    expect((await django.decode(content)).data).toEqual(data);
+  });
+
+  it('a Node handler sees who is logged in, and leaves Django’s login keys intact', async () => {
+    const login = samples['a Django login'] as Record<string, string>;
+    const key = (await django.createSession({ ...login, cart: [1] })).key as string;
+    let user: unknown;
+    await nodeRequest(manager, key, (session) => {
+      user = session.get('_auth_user_id');
+      session.set('cart', [1, 2]);
+    });
+    expect(user).toBe('42');
+    const back = await django.request(`sessionid=${key}`, [
+      ['get', '_auth_user_id'],
+      ['get', '_auth_user_backend'],
+      ['get', '_auth_user_hash'],
+      ['get', 'cart'],
+    ]);
+    expect(back.seen).toEqual({
+      _auth_user_id: '42',
+      _auth_user_backend: login._auth_user_backend,
+      _auth_user_hash: login._auth_user_hash,
+      cart: [1, 2],
+    });
+  });
+});
+
+describe('Node creates, Django reads and changes it, Node reads the change', () => {
+  for (const [name, data] of Object.entries(samples)) {
+    it(`${name}`, async () => {
+      const created = await nodeRequest(manager, null, (session) => {
+        session.update(data);
+      });
+      const key = created.cookieKey as string;
+      expect(key).toMatch(/^[a-z0-9]{32}$/);
+      const response = await django.request(`sessionid=${key}`, [
+        ['get', Object.keys(data)[0] as string],
+        ['set', 'fromDjango', 'Ünïcødé ✓'],
+      ]);
+      expect(response.seen).toEqual({ [Object.keys(data)[0] as string]: Object.values(data)[0] });
+      expect(response.cookies.sessionid?.value).toBe(key);
+      expect(response.data).toEqual({ ...data, fromDjango: 'Ünïcødé ✓' });
+
+      let seen: unknown;
+      await nodeRequest(manager, key, (session) => {
+        seen = session.toJSON();
+      });
+      expect(seen).toEqual({ ...data, fromDjango: 'Ünïcødé ✓' });
+    });
+  }
+
+  it("writes Django's file: sessionid<key> in SESSION_FILE_PATH, holding exactly encode(data)", async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('a', 'é'))).cookieKey as string;
+    expect(store.pathOf(key)).toBe(sessionPath(world, key));
+    expect(await readdir(world.directory)).toContain(`sessionid${key}`);
+    const content = (await sessionFile(world, key)) as string;
+    expect(content).toMatch(/^[\x21-\x7e]+$/);
+    expect((await django.decode(content)).data).toEqual({ a: 'é' });
+    const [exists] = await django.run([{ op: 'exists', key }]);
+    expect(exists).toMatchObject({ ok: true, exists: true });
+  });
+});
+
+describe('a project with its own SessionStore subclass (another key salt)', () => {
+  const keySalt = 'django.contrib.sessions.ProjectSessionStore';
+
+  it('keySalt makes both sides agree, and the default salt refuses those files', async () => {
+    const key = (await django.createSession({ a: 1 }, { keySalt })).key as string;
+    expect(await store.load(key)).toBeNull();
+
+    const salted = managerFor(world.store({ keySalt }));
+    await nodeRequest(salted, key, (session) => session.set('b', 2));
+    expect((await django.loadSession(key, { keySalt })).data).toEqual({ a: 1, b: 2 });
+    const plain = await django.loadSession(key);
+    expect(plain.data).toEqual({});
+    expect(plain.logs.map((log) => log.message)).toContain('Session data corrupted');
+  });
+});
+
+describe('bad files are rejected by both', () => {
+  /** Replaces one character of the payload, keeping the signature: what an attacker with write access can do. */
+  async function tamper(key: string): Promise<void> {
+    const text = (await sessionFile(world, key)) as string;
+    await writeFile(sessionPath(world, key), `${text[0] === 'e' ? 'f' : 'e'}${text.slice(1)}`);
+  }
+
+  it('a tampered file written by Django: Node starts a new session, Django logs it', async () => {
+    const reasons: string[] = [];
+    const watched = managerFor(world.store({ onInvalidData: (reason) => reasons.push(reason) }));
+    const key = (await django.createSession({ _auth_user_id: '7' })).key as string;
+    await tamper(key);
+
+    let size = -1;
+    const response = await nodeRequest(watched, key, (session) => {
+      size = session.size;
+      expect(session.key).toBeNull();
+    });
+    expect(size).toBe(0);
+    expect(response.cookieKey).toBeNull();
+    expect(reasons).toEqual(['bad-signature']);
+
+    const back = await django.loadSession(key);
+    expect(back.data).toEqual({});
+    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
+  });
+
+  it('a tampered file written by Node: Django rejects it, and so does Node', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '8'))).cookieKey;
+    await tamper(key as string);
+    expect(await store.load(key as string)).toBeNull();
+    const back = await django.loadSession(key as string);
+    expect(back.data).toEqual({});
+    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
+  });
+
+  it('a file signed under another SECRET_KEY is refused, and a sweep with that key leaves it alone', async () => {
+    const reasons: string[] = [];
+    const wrong = world.store({
+      secretKey: 'not-the-project-key',
+      onInvalidData: (reason) => reasons.push(reason),
+    });
+    const key = (await django.createSession({ a: 1 })).key as string;
+    expect(await wrong.load(key)).toBeNull();
+    expect(reasons).toEqual(['bad-signature']);
+    await wrong.clearExpired();
+    expect(await sessionFile(world, key)).not.toBeNull();
+    expect((await store.load(key))?.data).toEqual({ a: 1 });
+  });
+
+  it('a key with a path in it reaches neither side’s file system', async () => {
+    for (const key of ['../../etc/passwd', 'abc/def12345', 'ABCDEFGH12345678', 'a'.repeat(7)]) {
+      expect(store.pathOf(key)).toBeNull();
+      expect(await store.load(key)).toBeNull();
+      const [loaded] = await django.run([{ op: 'load', key }]);
+      expect(loaded).toMatchObject({ ok: true, data: {} });
+    }
+  });
+});
+
+describe('lifecycle across the two apps', () => {
+  it('cycleKey() in Node moves a Django session to a new key and deletes the old file', async () => {
+    const old = (await django.createSession({ _auth_user_id: '5' })).key as string;
+    const response = await nodeRequest(manager, old, (session) => session.cycleKey());
+    const fresh = response.cookieKey as string;
+    expect(fresh).toMatch(/^[a-z0-9]{32}$/);
+    expect(fresh).not.toBe(old);
+    expect(await sessionFile(world, old)).toBeNull();
+    expect((await django.loadSession(fresh)).data).toEqual({ _auth_user_id: '5' });
+  });
+
+  it('cycle_key() in Django moves a Node session, and Node follows the new cookie', async () => {
+    const old = (await nodeRequest(manager, null, (session) => session.set('n', 1))).cookieKey as string;
+    const response = await django.request(`sessionid=${old}`, [['cycle_key']]);
+    const fresh = response.cookies.sessionid?.value as string;
+    expect(fresh).not.toBe(old);
+    expect(await store.load(old)).toBeNull();
+    expect((await store.load(fresh))?.data).toEqual({ n: 1 });
+  });
+
+  it('flush() in Node logs the user out of Django too', async () => {
+    const key = (await django.createSession({ _auth_user_id: '6' })).key as string;
+    const response = await nodeRequest(manager, key, (session) => session.flush());
+    expect(response.cookieKey).toBeNull();
+    expect(await sessionFile(world, key)).toBeNull();
+    const [exists] = await django.run([{ op: 'exists', key }]);
+    expect(exists).toMatchObject({ ok: true, exists: false });
+  });
+
+  it('a logout in Django (flush) ends the session for Node', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '9'))).cookieKey;
+    const response = await django.request(`sessionid=${key}`, [['flush']]);
+    expect(response.cookies.sessionid?.value).toBe('');
+    expect(await store.load(key as string)).toBeNull();
+  });
+
+  it('a session deleted by Django during a Node request raises SessionInterrupted, never re-creates it', async () => {
+    const key = (await django.createSession({ n: 1 })).key as string;
+    const request = manager.open({ cookieHeader: `sessionid=${key}` });
+    (await request.load()).set('n', 2);
+    await django.request(`sessionid=${key}`, [['flush']]);
+    await expect(request.commit(200)).rejects.toBeInstanceOf(SessionInterrupted);
+    expect(await sessionFile(world, key)).toBeNull();
+  });
+
+  it('a session Node destroyed is not adopted by Django: the next save gets a new key', async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('n', 1))).cookieKey as string;
+    await store.destroy(key);
+    const response = await django.request(`sessionid=${key}`, [['set', 'n', 3]]);
+    expect(response.key).toMatch(/^[a-z0-9]{32}$/);
+    expect(response.key).not.toBe(key);
+    expect(await sessionFile(world, key)).toBeNull();
+  });
+
+  it('whole-record writes: the last writer wins (a documented limit of Django mode)', async () => {
+    const key = (await django.createSession({ a: 1 })).key as string;
+    const request = manager.open({ cookieHeader: `sessionid=${key}` });
+    (await request.load()).set('fromNode', true);
+    await django.modifySession(key, [['set', 'fromDjango', true]]);
+    await request.commit(200);
+    expect((await django.loadSession(key)).data).toEqual({ a: 1, fromNode: true });
+  });
+});
+
+describe('the shared directory', () => {
+  it("Node's lock and temp files never trouble Django's clear_expired(), and Django's temp files never trouble Node's sweep", async () => {
+    const key = (await nodeRequest(manager, null, (session) => session.set('n', 1))).cookieKey as string;
+    const lock = `${sessionPath(world, key)}.lock`;
+    const ours = `${sessionPath(world, key)}.${Date.now().toString(36)}-9f3c0a7d21be.tmp`;
+    const theirs = `${sessionPath(world, key)}_out_k2j4h5g6`;
+    for (const file of [lock, ours, theirs]) await writeFile(file, 'not a session');
+
+    const [cleared] = await django.run([{ op: 'clearExpired' }]);
+    expect(cleared).toMatchObject({ ok: true });
+    await store.clearExpired();
+    const names = await readdir(world.directory);
+    for (const file of [lock, ours, theirs]) expect(names).toContain(path.basename(file));
+    expect((await django.loadSession(key)).data).toEqual({ n: 1 });
+    for (const file of [lock, ours, theirs]) await rm(file);
+  });
+});

@@ -1,0 +1,148 @@
+import { generateSessionKey as key } from '@sess/core';
+import { memcachedServers } from '@sess/test-harness';
+import type Memcached from 'memcached';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMemcachedStore } from '../src/index.js';
+import { endAll, newClient, randomPrefix, rawGet, recordFor, reply, sleep } from './support.js';
+
+const servers = memcachedServers();
+const client = newClient(servers);
+const raw = newClient(servers);
+const clients: Memcached[] = [client, raw];
+afterAll(() => endAll(...clients));
+
+const DAY = 86_400_000;
+const newStore = () => createMemcachedStore(client, { prefix: randomPrefix('engine') });
+
+describe('key layout and envelope', () => {
+  it('stores one JSON envelope under <prefix><key>', async () => {
+    const prefix = randomPrefix('layout');
+    const store = createMemcachedStore(client, { prefix });
+    const k = key();
+    const record = recordFor({ cart: [1, 2] }, 60_000);
+    expect(await store.create(k, record)).toBe(true);
+    expect(store.keyOf(k)).toBe(`${prefix}${k}`);
+    const [error, value] = await reply<unknown>((cb) => raw.get(`${prefix}${k}`, cb));
+    expect(error).toBeUndefined();
+    expect(typeof value).toBe('string');
+    expect(JSON.parse(value as string)).toEqual({
+      v: 1,
+      exp: record.expiresAt,
+      meta: record.meta,
+      data: record.data,
+    });
+  });
+
+  it('the default prefix is sess:', async () => {
+    const store = createMemcachedStore(client);
+    expect(store.keyOf('abc')).toBe('sess:abc');
+  });
+
+  it('a foreign value under a session key reads as absent and is never overwritten', async () => {
+    const store = newStore();
+    const k = key();
+    const [error] = await reply((cb) => raw.set(store.keyOf(k), 'not an envelope', 60, cb));
+    expect(error).toBeUndefined();
+    expect(await store.load(k)).toBeNull();
+    expect(await store.update(k, recordFor({ x: 1 }, 60_000))).toBe(false);
+    expect(
+      await store.update(k, { ...recordFor({ x: 1 }, 60_000), delta: { set: { x: 1 }, unset: [] } }),
+    ).toBe(false);
+    expect(await store.touch(k, Date.now() + 60_000, Date.now())).toBe(false);
+    expect(await store.create(k, recordFor({ x: 1 }, 60_000))).toBe(false);
+    expect(await rawGet(raw, store, k)).toBe('not an envelope');
+  });
+
+  it('declares delta, native expiry in whole seconds, and no owner index', () => {
+    const store = newStore();
+    expect(store.capabilities).toEqual({
+      delta: true,
+      ownerIndex: false,
+      nativeExpiry: true,
+      expiryResolution: 's',
+    });
+    expect(store.owners).toBeUndefined();
+    expect(store).not.toHaveProperty('close');
+  });
+});
+
+describe('expiry in memcached itself', () => {
+  it('a 40-day session is stored and loadable (sent as an absolute Unix time, not misread as 1970)', async () => {
+    const store = newStore();
+    const k = key();
+    const record = recordFor({ long: true }, 40 * DAY);
+    expect(await store.create(k, record)).toBe(true);
+    expect((await store.load(k))?.data).toEqual({ long: true });
+    expect(await rawGet(raw, store, k)).toEqual(expect.any(String));
+  });
+
+  it('an update and a touch to 40 days keep the session stored', async () => {
+    const store = newStore();
+    const k = key();
+    const record = recordFor({ v: 1 }, 60_000);
+    expect(await store.create(k, record)).toBe(true);
+    expect(await store.update(k, { ...recordFor({ v: 2 }, 40 * DAY), meta: record.meta })).toBe(true);
+    expect(await rawGet(raw, store, k)).toEqual(expect.any(String));
+    expect(
+      await store.update(k, {
+        ...recordFor({}, 45 * DAY),
+        meta: record.meta,
+        delta: { set: { d: 1 }, unset: [] },
+      }),
+    ).toBe(true);
+    expect(await rawGet(raw, store, k)).toEqual(expect.any(String));
+    expect(await store.touch(k, Date.now() + 50 * DAY, Date.now())).toBe(true);
+    expect((await store.load(k))?.data).toEqual({ v: 2, d: 1 });
+  });
+
+  it('a 29-day session (the relative range) is stored and loadable', async () => {
+    const store = newStore();
+    const k = key();
+    expect(await store.create(k, recordFor({ month: true }, 29 * DAY))).toBe(true);
+    expect((await store.load(k))?.data).toEqual({ month: true });
+  });
+
+  it('a 1-second session disappears from memcached itself, not only from load', async () => {
+    const store = newStore();
+    const k = key();
+    const record = recordFor({ brief: true }, 1000);
+    expect(await store.create(k, record)).toBe(true);
+    // Never early: asked just before its expiry, memcached still holds it (the 1 s margin covers its clock).
+    await sleep(record.expiresAt - 150 - Date.now());
+    const askedAt = Date.now();
+    const justBefore = await rawGet(raw, store, k);
+    expect(askedAt < record.expiresAt ? justBefore : 'asked too late to tell').toEqual(expect.any(String));
+    // Then memcached drops it within its exptime (1 s rounded up, plus the margin) and a clock tick.
+    let value: unknown = 'present';
+    for (let i = 0; i < 40 && value !== undefined; i++) {
+      await sleep(250);
+      value = await rawGet(raw, store, k);
+    }
+    expect(value).toBeUndefined();
+    expect(await store.load(k)).toBeNull();
+  }, 20_000);
+});
+
+describe('a pool of two servers', () => {
+  it('consistent hashing spreads 40 sessions so that both servers hold some', async () => {
+    const store = newStore();
+    const keys = Array.from({ length: 40 }, key);
+    for (const k of keys) expect(await store.create(k, recordFor({ k }, 60_000))).toBe(true);
+    const perServer = servers.map((server) => newClient(server));
+    clients.push(...perServer);
+    const held = await Promise.all(
+      perServer.map(async (one) => {
+        const found: string[] = [];
+        for (const k of keys) {
+          const [error, value] = await reply<unknown>((cb) => one.get(store.keyOf(k), cb));
+          expect(error).toBeUndefined();
+          if (value !== undefined) found.push(k);
+        }
+        return found;
+      }),
+    );
+    expect(servers).toHaveLength(2);
+    for (const found of held) expect(found.length).toBeGreaterThan(0);
+    expect([...(held[0] ?? []), ...(held[1] ?? [])].sort()).toEqual([...keys].sort());
+  });
+});

@@ -1,0 +1,15 @@
+export { basicTests } from './basic.js';
+export { concurrencyTests } from './concurrency.js';
+export { createCollisionTests } from './create-collision.js';
+export { deltaTests } from './delta.js';
+export { describeSessionStore } from './describe-session-store.js';
+export { expiryTests } from './expiry.js';
+export { hostileKeys, hostileKeyTests } from './hostile-keys.js';
+export { isolationTests } from './isolation.js';
+export { lifecycleTests } from './lifecycle.js';
+export type { RawBackdoor, StoreSuiteOptions } from './options.js';
+export { ownerIndexTests } from './owner-index.js';
+export { ownerIndexOf } from './owner-index-of.js';
+export { serializationTests } from './serialization.js';
+export { touchTests } from './touch.js';
+export { vanishedTests } from './vanished.js';

@@ -1,0 +1,10 @@
+import { CapabilityMissing, type OwnerIndex, type SessionStore } from '@sess/core';
+
+/**
+ * The owner index of `store`, or a typed `CapabilityMissing` error when the engine does not declare
+ * one: how code (and the suite) asks for the capability instead of assuming it.
+ */
+export function ownerIndexOf(store: SessionStore): OwnerIndex {
+  if (store.capabilities.ownerIndex && store.owners) return store.owners;
+  throw new CapabilityMissing(store.name, 'the owner index (capabilities.ownerIndex)');
+}
