@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'locallibrary', include: ['test/**/*.test.ts'], testTimeout: 30000 },
+  test: { name: 'locallibrary', include: ['test/**/*.test.ts'], hookTimeout: 60_000, testTimeout: 30_000 },
 });

@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+  test: { name: 'integration', include: ['test/**/*.test.ts'], hookTimeout: 60_000, testTimeout: 60_000 },
 });
