@@ -92,6 +92,13 @@ export interface SessionBackend {
   touch(request: SaveRequest, cookieName: string): Promise<SaveResult>;
   /** Removes the record of `key` (a no-op without server-side records). */
   destroy(key: string): Promise<void>;
+  /**
+   * The id the record of `key` is stored under, as the owner index lists it and handles are derived
+   * from: the key itself, or its one-way hash when keys are hashed at rest. @default the key
+   */
+  recordId?(key: string): string;
+  /** Removes a record by the id the owner index lists. @default `destroy(id)` */
+  destroyRecord?(id: string): Promise<void>;
   /** The cookies to delete when the session is emptied (the main one and any chunks). */
   cookiesToClear(jar: CookieJar, cookieName: string): CookieValue[];
   /** Present when the backend keeps an owner index. */

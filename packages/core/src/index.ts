@@ -58,6 +58,7 @@ export { type ExpiryQuery, Session, TEST_COOKIE_NAME, TEST_COOKIE_VALUE } from '
 export type { SessionEvent, SessionEventListener } from './session-events.js';
 export {
   generateSessionKey,
+  hashSessionKey,
   isValidSessionKey,
   SESSION_KEY_CHARS,
   SESSION_KEY_LENGTH,
@@ -76,5 +77,6 @@ export type {
   StoreCapabilities,
 } from './store.js';
 export { createStoreBackend, type StoreBackendOptions } from './store-backend.js';
+export { STRICT_DEFAULTS, type SessionPreset } from './strict-preset.js';
 export { guardStoreCall } from './timeout.js';
 export type { ResolvedTokenHeader, TokenHeaderOptions } from './token-header.js';

@@ -12,6 +12,7 @@ import {
 import type { StandardSchemaLike } from './standard-schema.js';
 import type { SessionData, SessionStore } from './store.js';
 import { createStoreBackend } from './store-backend.js';
+import { checkStrict, presetOf, type SessionPreset, withStrictDefaults } from './strict-preset.js';
 import { type ResolvedTokenHeader, resolveTokenHeader, type TokenHeaderOptions } from './token-header.js';
 
 /**
@@ -57,6 +58,20 @@ export interface SessionManagerOptions<Data extends SessionData = SessionData> e
    * @default undefined (the cookie)
    */
   tokenHeader?: TokenHeaderOptions;
+  /**
+   * Store each session under a one-way hash of its key, so a stolen table or dump yields no cookie that
+   * opens a session. `'migrate'` also finds sessions an earlier deployment stored under the raw key and
+   * moves them on first use. Server stores in their native format only (Django looks up raw keys).
+   * @default false (true under `preset: 'strict'`)
+   */
+  hashKeysAtRest?: boolean | 'migrate';
+  /**
+   * `'django'`: Django's defaults. `'strict'`: what OWASP ASVS 5 asks beyond them — a `__Host-` Secure
+   * cookie that ends with the browser, a 30-minute idle and a 12-hour absolute timeout, keys hashed at
+   * rest — and options that would weaken it are refused (see `STRICT_DEFAULTS` and SECURITY.md).
+   * @default 'django'
+   */
+  preset?: SessionPreset;
 }
 
 /** Options after validation and defaults. */
@@ -76,6 +91,8 @@ export interface ResolvedManagerOptions<Data extends SessionData> {
   clock: Clock;
   schema: StandardSchemaLike<Data> | undefined;
   tokenHeader?: ResolvedTokenHeader | undefined;
+  hashKeysAtRest: boolean | 'migrate';
+  preset: SessionPreset;
   /** Touch, timeouts, rotation, owner limit, handles and events. */
   policy: ResolvedPolicy;
 }
@@ -99,6 +116,8 @@ const KNOWN = new Set([
   'clock',
   'schema',
   'tokenHeader',
+  'hashKeysAtRest',
+  'preset',
   ...POLICY_OPTION_NAMES,
 ]);
 
@@ -140,15 +159,30 @@ function isBackendLike(value: unknown): value is SessionBackend {
   );
 }
 
+/** Validates `hashKeysAtRest` against the store it applies to. */
+function hashKeysAtRest(value: unknown, store: SessionStore): boolean | 'migrate' {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean' && value !== 'migrate')
+    fail('hashKeysAtRest', "true, false or 'migrate'", value);
+  if (value !== false && store.capabilities.sharedKeys === true) {
+    fail('hashKeysAtRest', `false with ${store.name}, whose records Django looks up by their raw key`, value);
+  }
+  return value;
+}
+
 /** Validates the options (naming the offending one) and fills in Django's defaults. */
 export function resolveManagerOptions<Data extends SessionData>(
   input: SessionManagerOptions<Data>,
 ): ResolvedManagerOptions<Data> {
   if (typeof input !== 'object' || input === null) fail('options', 'an object', input);
-  const options = input as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.has(name)) fail(name, `a known option (${[...KNOWN].join(', ')})`, options[name]);
+  for (const name of Object.keys(input)) {
+    if (!KNOWN.has(name)) fail(name, `a known option (${[...KNOWN].join(', ')})`, (input as never)[name]);
   }
+  const preset = presetOf(input as Record<string, unknown>);
+  const options =
+    preset === 'strict'
+      ? withStrictDefaults(input as Record<string, unknown>)
+      : (input as Record<string, unknown>);
 
   const timeout = options.storeTimeoutMs ?? 5000;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0) {
@@ -160,9 +194,19 @@ export function resolveManagerOptions<Data extends SessionData>(
   if (options.store !== undefined) {
     if (!isStoreLike(options.store))
       fail('store', 'a SessionStore (load, create, update, touch, destroy)', options.store);
-    backend = createStoreBackend(options.store, { timeoutMs: timeout });
+    backend = createStoreBackend(options.store, {
+      timeoutMs: timeout,
+      hashKeys: hashKeysAtRest(options.hashKeysAtRest, options.store),
+    });
   } else if (options.backend !== undefined) {
     if (!isBackendLike(options.backend)) fail('backend', 'a SessionBackend', options.backend);
+    if (options.hashKeysAtRest !== undefined && options.hashKeysAtRest !== false) {
+      fail(
+        'hashKeysAtRest',
+        'false with a `backend` (createStoreBackend takes `hashKeys`)',
+        options.hashKeysAtRest,
+      );
+    }
     backend = options.backend;
   } else {
     fail('store', 'a SessionStore (or give `backend`)', undefined);
@@ -222,6 +266,20 @@ export function resolveManagerOptions<Data extends SessionData>(
   }
 
   const policy = resolvePolicyOptions(options);
+  const cookieHttpOnly = bool(options, 'cookieHttpOnly', true);
+  if (preset === 'strict') {
+    checkStrict({
+      cookieName,
+      cookieSecure: secure,
+      cookieHttpOnly,
+      cookieSameSite: sameSite,
+      absoluteTimeout: policy.absoluteTimeout,
+      hashKeysAtRest: (options.hashKeysAtRest ?? false) as boolean | 'migrate',
+      serverStore: options.store !== undefined,
+      metadata: backend.capabilities.metadata !== false,
+      backendName: backend.name,
+    });
+  }
   if (policy.rotateInterval !== null && !backend.capabilities.serverSide) {
     fail('rotateInterval', 'null with a backend that has no server-side keys', policy.rotateInterval);
   }
@@ -256,7 +314,7 @@ export function resolveManagerOptions<Data extends SessionData>(
     cookieDomain: domain,
     cookiePath: path,
     cookieSecure: secure,
-    cookieHttpOnly: bool(options, 'cookieHttpOnly', true),
+    cookieHttpOnly,
     cookieSameSite: sameSite,
     cookiePartitioned: partitioned,
     cookiePriority: priority,
@@ -265,6 +323,8 @@ export function resolveManagerOptions<Data extends SessionData>(
     clock: clock as Clock,
     schema: schema as StandardSchemaLike<Data> | undefined,
     tokenHeader: resolveTokenHeader(options.tokenHeader, backend),
+    hashKeysAtRest: (options.hashKeysAtRest ?? false) as boolean | 'migrate',
+    preset,
     policy,
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** The characters of a session key, as Django's `VALID_KEY_CHARS`. */
 export const SESSION_KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -25,4 +25,19 @@ export function generateSessionKey(): string {
 /** True when `value` has the exact shape of a key sess issues: 32 characters of `[a-z0-9]`. */
 export function isValidSessionKey(value: unknown): value is string {
   return typeof value === 'string' && KEY_PATTERN.test(value);
+}
+
+// Domain separation: the same key hashed for another purpose never gives the same id.
+const HASH_CONTEXT = 'sess key at rest v1\0';
+
+/**
+ * The id a key is stored under when keys are hashed at rest (`hashKeysAtRest`): SHA-256 of the key,
+ * written as 32 characters of `[a-z0-9]` (about 165 bits), so it has the shape of a key and every engine
+ * stores it as one. One-way: a stolen table or dump of ids yields no cookie that opens a session.
+ */
+export function hashSessionKey(key: string): string {
+  const digest = createHash('sha256').update(HASH_CONTEXT).update(key).digest();
+  let id = '';
+  for (let i = 0; i < SESSION_KEY_LENGTH; i++) id += SESSION_KEY_CHARS[(digest[i] as number) % 36];
+  return id;
 }

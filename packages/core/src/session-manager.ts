@@ -5,6 +5,7 @@ import {
   resolveManagerOptions,
   type SessionManagerOptions,
 } from './manager-options.js';
+import { destroyRecordById, recordIdOf } from './record-ids.js';
 import { RequestSession, type SessionRequest } from './request-session.js';
 import type { SessionEvent } from './session-events.js';
 import { createHandleDeriver } from './session-handles.js';
@@ -41,7 +42,7 @@ export class SessionManager<Data extends SessionData = SessionData> {
       cookieAge,
       expireAtBrowserClose,
       policy,
-      handles: createHandleDeriver(policy.handleSecret),
+      handles: createHandleDeriver(policy.handleSecret, (key) => recordIdOf(backend, key)),
       emit: listener ? (event: SessionEvent) => listener(event) : () => {},
     };
   }
@@ -59,7 +60,7 @@ export class SessionManager<Data extends SessionData = SessionData> {
   async sessionsOf(owner: string): Promise<OwnedSession[]> {
     const records = await this.#owners().list(owner);
     return records.map((record) => ({
-      handle: this.#host.handles.of(record.key),
+      handle: this.#host.handles.ofRecord(record.key),
       createdAt: new Date(record.meta.createdAt),
       lastSeenAt: new Date(record.meta.lastSeenAt),
       expiresAt: new Date(record.expiresAt),
@@ -75,13 +76,13 @@ export class SessionManager<Data extends SessionData = SessionData> {
     const except = options.except ?? null;
     const records = await index.list(owner);
     const keep =
-      except === null ? undefined : records.find((r) => this.#host.handles.of(r.key) === except)?.key;
+      except === null ? undefined : records.find((r) => this.#host.handles.ofRecord(r.key) === except)?.key;
     const count = await index.destroyAll(owner, keep);
     for (const record of records) {
       if (record.key === keep) continue;
       this.#host.emit({
         type: 'destroyed',
-        handle: this.#host.handles.of(record.key),
+        handle: this.#host.handles.ofRecord(record.key),
         owner,
         reason: 'revoked',
       });
@@ -92,9 +93,9 @@ export class SessionManager<Data extends SessionData = SessionData> {
   /** Destroys the one session of `owner` with this handle; returns whether it existed. */
   async revokeSession(owner: string, handle: string): Promise<boolean> {
     const records = await this.#owners().list(owner);
-    const record = records.find((r) => this.#host.handles.of(r.key) === handle);
+    const record = records.find((r) => this.#host.handles.ofRecord(r.key) === handle);
     if (!record) return false;
-    await this.options.backend.destroy(record.key);
+    await destroyRecordById(this.options.backend, record.key);
     this.#host.emit({ type: 'destroyed', handle, owner, reason: 'revoked' });
     return true;
   }

@@ -2,6 +2,7 @@ import type { CookieJar, CookieValue, SaveRequest, SessionBackend } from './back
 import type { Clock } from './clock.js';
 import { CapabilityMissing, SessionError, SessionInterrupted } from './errors.js';
 import type { ResolvedPolicy } from './policy-options.js';
+import { destroyRecordById, recordIdOf } from './record-ids.js';
 import type { SessionEvent } from './session-events.js';
 import type { HandleDeriver } from './session-handles.js';
 import type { RecordMeta, SessionData, SessionDelta } from './store.js';
@@ -137,8 +138,9 @@ export class SessionRecordState {
     const key = this.#key;
     if (!limit || !index || owner === undefined || key === null) return;
     const listed = await index.list(owner);
-    const mine = listed.find((record) => record.key === key) ?? {
-      key,
+    const id = recordIdOf(this.#host.backend, key);
+    const mine = listed.find((record) => record.key === id) ?? {
+      key: id,
       meta: saved.meta,
       expiresAt: saved.expiresAt,
     };
@@ -152,8 +154,8 @@ export class SessionRecordState {
         ? others.slice(0, ordered.length - limit.max)
         : ordered.slice(limit.max).filter((record) => record !== mine);
     for (const record of evicted) {
-      await this.#host.backend.destroy(record.key);
-      this.#emit({ type: 'destroyed', handle: this.#host.handles.of(record.key), reason: 'evicted' });
+      await destroyRecordById(this.#host.backend, record.key);
+      this.#emit({ type: 'destroyed', handle: this.#host.handles.ofRecord(record.key), reason: 'evicted' });
     }
     if (limit.onLimit === 'evict-oldest' || ordered.indexOf(mine) < limit.max) return;
     this.#owner = undefined;
@@ -242,12 +244,13 @@ export class SessionRecordState {
     if (limit) {
       const index = this.#host.backend.owners;
       if (!index) throw new CapabilityMissing(this.#host.backend.name, 'an owner index (ownerLimit)');
-      const others = (await index.list(owner)).filter((record) => record.key !== this.#key);
+      const id = this.#key === null ? null : recordIdOf(this.#host.backend, this.#key);
+      const others = (await index.list(owner)).filter((record) => record.key !== id);
       const excess = others.length - limit.max + 1;
       if (excess > 0 && limit.onLimit === 'reject') throw ownerLimitError(others.length, limit.max);
       for (const record of others.slice(0, Math.max(0, excess))) {
-        await this.#host.backend.destroy(record.key);
-        this.#emit({ type: 'destroyed', handle: this.#host.handles.of(record.key), reason: 'evicted' });
+        await destroyRecordById(this.#host.backend, record.key);
+        this.#emit({ type: 'destroyed', handle: this.#host.handles.ofRecord(record.key), reason: 'evicted' });
       }
     }
     this.#owner = owner;

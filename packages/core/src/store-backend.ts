@@ -7,8 +7,8 @@ import type {
   SessionBackend,
 } from './backend.js';
 import { SessionError, SessionInterrupted } from './errors.js';
-import { generateSessionKey, isValidSessionKey } from './session-key.js';
-import type { SessionStore } from './store.js';
+import { generateSessionKey, hashSessionKey, isValidSessionKey } from './session-key.js';
+import type { SessionRecord, SessionStore } from './store.js';
 import { guardStoreCall } from './timeout.js';
 
 /** Options of {@link createStoreBackend}. */
@@ -17,17 +17,40 @@ export interface StoreBackendOptions {
   timeoutMs?: number;
   /** How many fresh keys to try when `create` reports a collision. @default 10 */
   createAttempts?: number;
+  /**
+   * Store each record under a one-way hash of its key ({@link hashSessionKey}), so the store never holds
+   * a live cookie value. `'migrate'` also finds a record an earlier deployment stored under the raw key
+   * and moves it under the hash on first use. @default false
+   */
+  hashKeys?: boolean | 'migrate';
 }
+
+const sameKey = (key: string) => key;
 
 /**
  * Wraps a server store into the backend the manager talks to: the cookie carries the key, keys are
- * validated before any store I/O, collisions are retried, and every call is bounded by a timeout.
+ * validated before any store I/O, collisions are retried, every call is bounded by a timeout, and
+ * (with `hashKeys`) the store sees only a hash of each key.
  */
 export function createStoreBackend(store: SessionStore, options: StoreBackendOptions = {}): SessionBackend {
   const timeoutMs = options.timeoutMs ?? 5000;
   const attempts = options.createAttempts ?? 10;
+  const hashKeys = options.hashKeys ?? false;
+  const idOf = hashKeys === false ? sameKey : hashSessionKey;
   const call = <T>(operation: string, fn: () => Promise<T>) =>
     guardStoreCall(store.name, operation, timeoutMs, fn);
+
+  /**
+   * A record an earlier deployment stored under the raw key moves under its hash. Two requests may race
+   * here: only one `create` succeeds, and neither overwrites the other.
+   */
+  async function adoptLegacy(key: string): Promise<SessionRecord | null> {
+    const legacy = await call('load', () => store.load(key));
+    if (!legacy) return null;
+    await call('create', () => store.create(idOf(key), legacy));
+    await call('destroy', () => store.destroy(key));
+    return legacy;
+  }
 
   const keyCookie = (cookieName: string, key: string): CookieValue[] => [{ name: cookieName, value: key }];
 
@@ -35,7 +58,7 @@ export function createStoreBackend(store: SessionStore, options: StoreBackendOpt
     const record = { data: request.data, expiresAt: request.expiresAt, meta: request.meta };
     for (let attempt = 0; attempt < attempts; attempt++) {
       const key = generateSessionKey();
-      if (await call('create', () => store.create(key, record)))
+      if (await call('create', () => store.create(idOf(key), record)))
         return { key, cookies: keyCookie(cookieName, key) };
     }
     throw new SessionError(
@@ -58,7 +81,8 @@ export function createStoreBackend(store: SessionStore, options: StoreBackendOpt
     async load(jar: CookieJar, cookieName: string): Promise<LoadedSession | null> {
       const key = jar.get(cookieName);
       if (!isValidSessionKey(key)) return null;
-      const record = await call('load', () => store.load(key));
+      let record = await call('load', () => store.load(idOf(key)));
+      if (!record && hashKeys === 'migrate') record = await adoptLegacy(key);
       return record && { key, data: record.data, meta: record.meta, expiresAt: record.expiresAt };
     },
 
@@ -67,7 +91,7 @@ export function createStoreBackend(store: SessionStore, options: StoreBackendOpt
       const key = request.key;
       const update = { data: request.data, expiresAt: request.expiresAt, meta: request.meta };
       const found = await call('update', () =>
-        store.update(key, request.delta ? { ...update, delta: request.delta } : update),
+        store.update(idOf(key), request.delta ? { ...update, delta: request.delta } : update),
       );
       if (!found) throw new SessionInterrupted();
       return { key, cookies: keyCookie(cookieName, key) };
@@ -76,12 +100,16 @@ export function createStoreBackend(store: SessionStore, options: StoreBackendOpt
     async touch(request: SaveRequest, cookieName: string): Promise<SaveResult> {
       const key = request.key;
       if (key === null) return create(request, cookieName);
-      const found = await call('touch', () => store.touch(key, request.expiresAt, request.meta.lastSeenAt));
+      const found = await call('touch', () =>
+        store.touch(idOf(key), request.expiresAt, request.meta.lastSeenAt),
+      );
       if (!found) throw new SessionInterrupted();
       return { key, cookies: keyCookie(cookieName, key) };
     },
 
-    destroy: (key: string) => call('destroy', () => store.destroy(key)),
+    destroy: (key: string) => call('destroy', () => store.destroy(idOf(key))),
+    recordId: idOf,
+    destroyRecord: (id: string) => call('destroy', () => store.destroy(id)),
 
     cookiesToClear: (_jar: CookieJar, cookieName: string) => [{ name: cookieName, value: null }],
   };

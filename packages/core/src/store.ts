@@ -63,10 +63,16 @@ export interface StoreCapabilities {
    * data, such as Django's table. @default true
    */
   metadata?: boolean;
+  /**
+   * Another program (Django) looks records up by the raw session key, so keys cannot be hashed at rest
+   * (`hashKeysAtRest` is refused). @default false
+   */
+  sharedKeys?: boolean;
 }
 
 /** A session listed by owner. The key never leaves core: users see an opaque handle derived from it. */
 export interface OwnedRecord {
+  /** The key the record is stored under (with `hashKeysAtRest`, the hash of the cookie's key). */
   key: string;
   meta: RecordMeta;
   expiresAt: number;

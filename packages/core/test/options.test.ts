@@ -175,6 +175,8 @@ describe('SessionManagerOptions', () => {
       cookiePartitioned: false,
       cookiePriority: undefined,
       expireAtBrowserClose: false,
+      hashKeysAtRest: false,
+      preset: 'django',
       saveEveryRequest: false,
       clock: systemClock,
       schema: undefined,

@@ -87,6 +87,7 @@ export function createDjangoDbStore(pool: PgPoolLike, options: DjangoDbStoreOpti
       nativeExpiry: false,
       expiryResolution: 'ms',
       metadata: false,
+      sharedKeys: true,
     },
     tableName: table.name,
     djangoVersion: `${version[0]}.${version[1]}`,

@@ -72,7 +72,7 @@ export function djangoFileFormat(options: DjangoFileFormatOptions): DjangoFileFo
     name: 'django-file',
     cookieAge,
     djangoVersion: `${version[0]}.${version[1]}`,
-    capabilities: { delta: false, metadata: false },
+    capabilities: { delta: false, metadata: false, sharedKeys: true },
 
     isValidKey: (key: string): boolean => typeof key === 'string' && DJANGO_KEY.test(key),
 

@@ -69,6 +69,8 @@ export interface FileFormat {
 export interface FormatCapabilities {
   readonly delta: boolean;
   readonly metadata: boolean;
+  /** Another program (Django) finds the files by the raw session key, so keys cannot be hashed at rest. */
+  readonly sharedKeys?: boolean;
 }
 
 const isOptionalFunction = (value: unknown): boolean => value === undefined || typeof value === 'function';
@@ -76,8 +78,12 @@ const isOptionalFunction = (value: unknown): boolean => value === undefined || t
 function isCapabilities(value: unknown): boolean {
   if (value === undefined) return true;
   if (typeof value !== 'object' || value === null) return false;
-  const { delta, metadata } = value as Record<string, unknown>;
-  return typeof delta === 'boolean' && typeof metadata === 'boolean';
+  const { delta, metadata, sharedKeys } = value as Record<string, unknown>;
+  return (
+    typeof delta === 'boolean' &&
+    typeof metadata === 'boolean' &&
+    (sharedKeys === undefined || typeof sharedKeys === 'boolean')
+  );
 }
 
 /** Whether `value` has the shape of a {@link FileFormat}. */

@@ -195,6 +195,7 @@ export function createFileStore(options?: FileStoreOptions): FileStore {
       nativeExpiry: false,
       expiryResolution: 'ms',
       metadata: format.capabilities?.metadata ?? true,
+      sharedKeys: format.capabilities?.sharedKeys ?? false,
     },
     directory,
     prefix,

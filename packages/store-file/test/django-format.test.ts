@@ -151,6 +151,7 @@ describe('Django mode declares what Django stores, and refuses the rest', () => 
       nativeExpiry: false,
       expiryResolution: 'ms',
       metadata: false,
+      sharedKeys: true,
     });
     expect('owners' in store).toBe(false);
     expect(() => ownerIndexOf(store)).toThrow(CapabilityMissing);

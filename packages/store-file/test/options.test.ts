@@ -119,6 +119,7 @@ describe('options', () => {
       nativeExpiry: false,
       expiryResolution: 'ms',
       metadata: true,
+      sharedKeys: false,
     });
     expect(store.owners).toBeUndefined();
   });
