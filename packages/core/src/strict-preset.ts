@@ -34,11 +34,13 @@ export function presetOf(options: Record<string, unknown>): SessionPreset {
 
 /**
  * The options with the strict defaults filled in where the app gave none. A server store also gets
- * `hashKeysAtRest: true`; the cookie engine has no keys at rest.
+ * `hashKeysAtRest: true` (unless Django shares its keys: `checkStrict` then names the preset); the
+ * cookie engine has no keys at rest.
  */
 export function withStrictDefaults(options: Record<string, unknown>): Record<string, unknown> {
   const filled: Record<string, unknown> = { ...STRICT_DEFAULTS };
-  if (options.store !== undefined) filled.hashKeysAtRest = true;
+  const store = options.store as { capabilities?: { sharedKeys?: unknown } } | undefined;
+  if (store !== undefined && store.capabilities?.sharedKeys !== true) filled.hashKeysAtRest = true;
   for (const [name, value] of Object.entries(options)) if (value !== undefined) filled[name] = value;
   return filled;
 }

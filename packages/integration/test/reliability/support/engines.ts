@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Clock, SessionStore } from '@sess/core';
@@ -22,6 +22,11 @@ export interface OpenEngine {
   store: SessionStore;
   /** Whether the server holds a record under `key`, read around the store (expired or not). */
   holds(key: string): Promise<boolean>;
+  /**
+   * Everything the server holds for this engine, as text (rows, keys and values, file names and contents),
+   * or null where the server cannot list what it holds (memcached).
+   */
+  dump(): Promise<string | null>;
   /** Closes the client (or removes the directory) this engine opened. */
   close(): Promise<void>;
 }
@@ -41,6 +46,10 @@ async function openDb(clock?: Clock): Promise<OpenEngine> {
       const { rowCount } = await pool.query('SELECT 1 FROM sess_session WHERE key = $1', [key]);
       return rowCount === 1;
     },
+    async dump() {
+      const { rows } = await pool.query('SELECT * FROM sess_session');
+      return JSON.stringify(rows);
+    },
     async close() {
       await pool.end();
       await database.drop();
@@ -56,6 +65,24 @@ async function openRedis(): Promise<OpenEngine> {
     name: 'redis',
     store,
     holds: async (key) => (await client.exists(store.keyOf(key))) === 1,
+    async dump() {
+      // keyOf('') is the prefix followed by `{}`: every key of this store, owner indexes included.
+      const keys = await client.keys(`${store.keyOf('').slice(0, -2)}*`);
+      const entries = [];
+      for (const key of keys) {
+        const type = await client.type(key);
+        const value =
+          type === 'hash'
+            ? await client.hgetall(key)
+            : type === 'zset'
+              ? await client.zrange(key, 0, -1, 'WITHSCORES')
+              : type === 'set'
+                ? await client.smembers(key)
+                : await client.get(key);
+        entries.push([key, type, value]);
+      }
+      return JSON.stringify(entries);
+    },
     async close() {
       await client.quit();
     },
@@ -74,6 +101,7 @@ async function openMemcached(): Promise<OpenEngine> {
           error ? reject(error) : resolve(value !== undefined),
         ),
       ),
+    dump: async () => null,
     async close() {
       client.end();
     },
@@ -94,6 +122,10 @@ async function openFile(clock?: Clock): Promise<OpenEngine> {
       } catch {
         return false;
       }
+    },
+    async dump() {
+      const names = readdirSync(directory);
+      return JSON.stringify(names.map((name) => [name, readFileSync(path.join(directory, name), 'utf8')]));
     },
     async close() {
       rmSync(directory, { recursive: true, force: true });
