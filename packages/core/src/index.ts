@@ -77,6 +77,6 @@ export type {
   StoreCapabilities,
 } from './store.js';
 export { createStoreBackend, type StoreBackendOptions } from './store-backend.js';
-export { STRICT_DEFAULTS, type SessionPreset } from './strict-preset.js';
+export { type SessionPreset, STRICT_DEFAULTS } from './strict-preset.js';
 export { guardStoreCall } from './timeout.js';
 export type { ResolvedTokenHeader, TokenHeaderOptions } from './token-header.js';
