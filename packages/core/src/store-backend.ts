@@ -8,7 +8,7 @@ import type {
 } from './backend.js';
 import { SessionError, SessionInterrupted } from './errors.js';
 import { generateSessionKey, hashSessionKey, isValidSessionKey } from './session-key.js';
-import type { SessionRecord, SessionStore } from './store.js';
+import type { OwnerIndex, SessionRecord, SessionStore } from './store.js';
 import { guardStoreCall } from './timeout.js';
 
 /** Options of {@link createStoreBackend}. */
@@ -113,7 +113,14 @@ export function createStoreBackend(store: SessionStore, options: StoreBackendOpt
 
     cookiesToClear: (_jar: CookieJar, cookieName: string) => [{ name: cookieName, value: null }],
   };
-  if (store.owners) Object.assign(backend, { owners: store.owners });
+  const owners = store.owners;
+  if (owners) {
+    const index: OwnerIndex = {
+      list: (owner) => call('owners.list', () => owners.list(owner)),
+      destroyAll: (owner, exceptKey) => call('owners.destroyAll', () => owners.destroyAll(owner, exceptKey)),
+    };
+    Object.assign(backend, { owners: index });
+  }
   if (store.close) {
     const close = store.close.bind(store);
     Object.assign(backend, { close });

@@ -241,3 +241,36 @@ describe('after the commit', () => {
     expect((await manager.open().commit(200)).setCookie).toEqual([]);
   });
 });
+
+describe('an owner index that fails', () => {
+  /** A MemoryStore whose owner index never answers (`hang`) or throws. */
+  function withOwners(failure: 'hang' | 'throw') {
+    const inner = createMemoryStore();
+    const fail = <R>(): Promise<R> =>
+      failure === 'hang' ? new Promise<R>(() => {}) : Promise.reject(refused);
+    const store: SessionStore = {
+      ...inner,
+      name: 'failing-owners',
+      owners: { list: () => fail(), destroyAll: () => fail() },
+    };
+    return createSessionManager({ store, storeTimeoutMs: 50 });
+  }
+
+  it('a list or revoke that never answers rejects with SessionStoreTimeout', { timeout: 2000 }, async () => {
+    const manager = withOwners('hang');
+    await expect(manager.sessionsOf('ada')).rejects.toMatchObject({
+      code: 'STORE_TIMEOUT',
+      operation: 'owners.list',
+    });
+    await expect(manager.revokeSessions('ada')).rejects.toBeInstanceOf(SessionStoreTimeout);
+  });
+
+  it('a list that throws rejects with SessionStoreError, naming the store and keeping the cause', async () => {
+    const error = await withOwners('throw')
+      .sessionsOf('ada')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', operation: 'owners.list', cause: refused });
+    expect((error as Error).message).toContain('failing-owners');
+  });
+});
