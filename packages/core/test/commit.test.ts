@@ -1,66 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryStore,
-  createSessionManager,
-  generateSessionKey,
-  type MemoryStore,
-  type SessionData,
-  type SessionManagerOptions,
-  type SessionStore,
-} from '../src/index.js';
-import { cookieHeaderFor, createTestClock } from '../src/testing.js';
-
-const NOW = Date.UTC(2024, 0, 1);
-const DELETION =
-  'sessionid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax';
-
-type Operation = 'load' | 'create' | 'update' | 'touch' | 'destroy';
-
-/** Passes every call through to a real MemoryStore, counting them. */
-function countingStore(inner: MemoryStore) {
-  const calls: Record<Operation, number> = { load: 0, create: 0, update: 0, touch: 0, destroy: 0 };
-  const count =
-    <A extends unknown[], R>(operation: Operation, fn: (...args: A) => R) =>
-    (...args: A): R => {
-      calls[operation]++;
-      return fn(...args);
-    };
-  const store: SessionStore = {
-    name: 'counting MemoryStore',
-    capabilities: inner.capabilities,
-    load: count('load', (key) => inner.load(key)),
-    create: count('create', (key, record) => inner.create(key, record)),
-    update: count('update', (key, update) => inner.update(key, update)),
-    touch: count('touch', (key, expiresAt, lastSeenAt) => inner.touch(key, expiresAt, lastSeenAt)),
-    destroy: count('destroy', (key) => inner.destroy(key)),
-    clearExpired: () => inner.clearExpired(),
-  };
-  const total = () => calls.load + calls.create + calls.update + calls.touch + calls.destroy;
-  const reset = () => {
-    for (const key of Object.keys(calls) as Operation[]) calls[key] = 0;
-  };
-  return { store, calls, total, reset };
-}
-
-function setup(options: Omit<SessionManagerOptions, 'store'> = {}) {
-  const clock = createTestClock(NOW);
-  const store = createMemoryStore({ clock });
-  const counting = countingStore(store);
-  const manager = createSessionManager({ store: counting.store, clock, ...options });
-  /** A cookie header for a stored session holding `data`; the store counters start at 0 afterwards. */
-  const existing = async (data: SessionData = { user: 'ada' }) => {
-    const cookie = await cookieHeaderFor(manager, data);
-    counting.reset();
-    return { cookie, key: cookie.slice(cookie.indexOf('=') + 1) };
-  };
-  return { ...counting, clock, store, manager, existing };
-}
-
-const keyOf = (header: string | undefined) => /^[^=]+=([^;]*)/.exec(header ?? '')?.[1];
+import { generateSessionKey } from '../src/index.js';
+import { countingManager, DELETION, keyOf, NOW } from './support/counting-manager.js';
 
 describe('commit: nothing to do', () => {
   it('a request without a cookie whose handler never loads the session: no I/O, no headers', async () => {
-    const { manager, total } = setup();
+    const { manager, total } = countingManager();
     const request = manager.open({});
     expect(request.hadCookie).toBe(false);
     expect(await request.commit(200)).toEqual({ setCookie: [], vary: false, action: 'none' });
@@ -68,7 +12,7 @@ describe('commit: nothing to do', () => {
   });
 
   it('a request with a cookie whose handler never loads the session: no store I/O at all', async () => {
-    const { manager, existing, total } = setup();
+    const { manager, existing, total } = countingManager();
     const { cookie } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     expect(request.hadCookie).toBe(true);
@@ -78,7 +22,7 @@ describe('commit: nothing to do', () => {
   });
 
   it('a loaded session that was never read adds nothing', async () => {
-    const { manager, existing, calls } = setup();
+    const { manager, existing, calls } = countingManager();
     const { cookie } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     await request.load();
@@ -87,7 +31,7 @@ describe('commit: nothing to do', () => {
   });
 
   it('accessed but unmodified: only Vary: Cookie', async () => {
-    const { manager, existing, calls, total } = setup();
+    const { manager, existing, calls, total } = countingManager();
     const { cookie } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     expect((await request.load()).get('user')).toBe('ada');
@@ -97,7 +41,7 @@ describe('commit: nothing to do', () => {
   });
 
   it('concurrent load() calls share one store read and one session', async () => {
-    const { manager, existing, calls } = setup();
+    const { manager, existing, calls } = countingManager();
     const { cookie } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     const [a, b] = await Promise.all([request.load(), request.load()]);
@@ -109,7 +53,7 @@ describe('commit: nothing to do', () => {
 
 describe('commit: save', () => {
   it('a modified new session is created and gets the Django default cookie', async () => {
-    const { manager, store, calls } = setup();
+    const { manager, store, calls } = countingManager();
     const request = manager.open();
     (await request.load()).set('user', 'ada');
     const result = await request.commit(200);
@@ -131,7 +75,7 @@ describe('commit: save', () => {
   });
 
   it('a modified existing session is updated under its key, keeping createdAt', async () => {
-    const { manager, existing, store, clock, calls } = setup();
+    const { manager, existing, store, clock, calls } = countingManager();
     const { cookie, key } = await existing();
     clock.advance(3600);
     const request = manager.open({ cookieHeader: cookie });
@@ -152,7 +96,7 @@ describe('commit: save', () => {
     { name: 'expireAtBrowserClose: true', option: { expireAtBrowserClose: true }, expiry: undefined },
     { name: 'setExpiry(0)', option: {}, expiry: 0 },
   ])('a browser-session cookie ($name) has no Max-Age or Expires', async (row) => {
-    const { manager } = setup(row.option);
+    const { manager } = countingManager(row.option);
     const request = manager.open();
     const session = await request.load();
     session.set('a', 1);
@@ -162,7 +106,7 @@ describe('commit: save', () => {
   });
 
   it.each([200, 204, 302, 400, 403, 404, 499])('status %d saves', async (status) => {
-    const { manager, existing, store } = setup();
+    const { manager, existing, store } = countingManager();
     const { cookie, key } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     (await request.load()).set('n', status);
@@ -173,7 +117,7 @@ describe('commit: save', () => {
   });
 
   it.each([500, 502, 503, 599])('status %d neither saves nor sets a cookie', async (status) => {
-    const { manager, existing, store, calls } = setup();
+    const { manager, existing, store, calls } = countingManager();
     const { cookie, key } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     (await request.load()).set('n', status);
@@ -188,7 +132,7 @@ describe('commit: save', () => {
   });
 
   it('a session emptied of data but holding a key is saved, not deleted', async () => {
-    const { manager, existing, store } = setup();
+    const { manager, existing, store } = countingManager();
     const { cookie, key } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     (await request.load()).delete('user');
@@ -199,7 +143,7 @@ describe('commit: save', () => {
   });
 
   it('a new session that was written and emptied again is not saved', async () => {
-    const { manager, total } = setup();
+    const { manager, total } = countingManager();
     const request = manager.open();
     const session = await request.load();
     session.set('a', 1);
@@ -223,7 +167,7 @@ describe('commit: keys a client sends are never adopted', () => {
   it.each(forged)(
     'a malformed key (%s) loads a fresh session without any store I/O',
     async (_name, value) => {
-      const { manager, store, total } = setup();
+      const { manager, store, total } = countingManager();
       const request = manager.open({ cookieHeader: `sessionid=${value}` });
       const session = await request.load();
       expect(session.key).toBeNull();
@@ -240,7 +184,7 @@ describe('commit: keys a client sends are never adopted', () => {
   it.each(forged)(
     'a malformed key (%s) on a read-only request gets the cookie deleted',
     async (_name, value) => {
-      const { manager } = setup();
+      const { manager } = countingManager();
       const request = manager.open({ cookieHeader: `sessionid=${value}` });
       (await request.load()).get('a');
       expect(await request.commit(200)).toEqual({ setCookie: [DELETION], vary: true, action: 'delete' });
@@ -248,7 +192,7 @@ describe('commit: keys a client sends are never adopted', () => {
   );
 
   it('a well-formed but unknown key is looked up once, then replaced by a new key', async () => {
-    const { manager, store, calls } = setup();
+    const { manager, store, calls } = countingManager();
     const unknown = generateSessionKey();
     const request = manager.open({ cookieHeader: `sessionid=${unknown}` });
     const session = await request.load();
@@ -262,7 +206,7 @@ describe('commit: keys a client sends are never adopted', () => {
   });
 
   it('an expired session is not loaded; a read-only request deletes its cookie, a write gets a new key', async () => {
-    const { manager, existing, clock, store } = setup({ cookieAge: 60 });
+    const { manager, existing, clock, store } = countingManager({ cookieAge: 60 });
     const { cookie, key } = await existing();
     clock.advance(60);
     const reader = manager.open({ cookieHeader: cookie });
@@ -281,7 +225,7 @@ describe('commit: keys a client sends are never adopted', () => {
   });
 
   it('only the first of duplicate session cookies is used', async () => {
-    const { manager, existing } = setup();
+    const { manager, existing } = countingManager();
     const { key } = await existing();
     const request = manager.open({ cookieHeader: `sessionid=${key}; sessionid=${generateSessionKey()}` });
     expect((await request.load()).get('user')).toBe('ada');
@@ -290,7 +234,7 @@ describe('commit: keys a client sends are never adopted', () => {
 
 describe('commit: saveEveryRequest', () => {
   it('loads and saves a session the handler never touched, extending its expiry', async () => {
-    const { manager, existing, store, clock, calls } = setup({ saveEveryRequest: true });
+    const { manager, existing, store, clock, calls } = countingManager({ saveEveryRequest: true });
     const { cookie, key } = await existing();
     clock.advance(100);
     const request = manager.open({ cookieHeader: cookie });
@@ -305,7 +249,7 @@ describe('commit: saveEveryRequest', () => {
   });
 
   it('saves a session that was only read', async () => {
-    const { manager, existing, calls } = setup({ saveEveryRequest: true });
+    const { manager, existing, calls } = countingManager({ saveEveryRequest: true });
     const { cookie } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     (await request.load()).get('user');
@@ -316,7 +260,7 @@ describe('commit: saveEveryRequest', () => {
   });
 
   it('deletes a stale cookie instead of creating an empty session for it', async () => {
-    const { manager, store, calls } = setup({ saveEveryRequest: true });
+    const { manager, store, calls } = countingManager({ saveEveryRequest: true });
     const request = manager.open({ cookieHeader: `sessionid=${generateSessionKey()}` });
     const result = await request.commit(200);
     expect(result).toEqual({ setCookie: [DELETION], vary: true, action: 'delete' });
@@ -326,7 +270,7 @@ describe('commit: saveEveryRequest', () => {
   });
 
   it('does nothing for a request without a cookie', async () => {
-    const { manager, total } = setup({ saveEveryRequest: true });
+    const { manager, total } = countingManager({ saveEveryRequest: true });
     expect(await manager.open().commit(200)).toEqual({ setCookie: [], vary: false, action: 'none' });
     const loaded = manager.open();
     await loaded.load();

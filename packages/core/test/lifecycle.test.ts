@@ -1,67 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryStore,
-  createSessionManager,
-  createStoreBackend,
-  type MemoryStore,
-  type SessionBackend,
-  type SessionData,
-  type SessionManagerOptions,
-  type SessionStore,
-} from '../src/index.js';
-import { cookieHeaderFor, createTestClock } from '../src/testing.js';
-
-const NOW = Date.UTC(2024, 0, 1);
-const DELETION =
-  'sessionid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax';
-
-type Operation = 'load' | 'create' | 'update' | 'touch' | 'destroy';
-
-/** Passes every call through to a real MemoryStore, counting them. */
-function countingStore(inner: MemoryStore) {
-  const calls: Record<Operation, number> = { load: 0, create: 0, update: 0, touch: 0, destroy: 0 };
-  const count =
-    <A extends unknown[], R>(operation: Operation, fn: (...args: A) => R) =>
-    (...args: A): R => {
-      calls[operation]++;
-      return fn(...args);
-    };
-  const store: SessionStore = {
-    name: 'counting MemoryStore',
-    capabilities: inner.capabilities,
-    load: count('load', (key) => inner.load(key)),
-    create: count('create', (key, record) => inner.create(key, record)),
-    update: count('update', (key, update) => inner.update(key, update)),
-    touch: count('touch', (key, expiresAt, lastSeenAt) => inner.touch(key, expiresAt, lastSeenAt)),
-    destroy: count('destroy', (key) => inner.destroy(key)),
-    clearExpired: () => inner.clearExpired(),
-  };
-  const total = () => calls.load + calls.create + calls.update + calls.touch + calls.destroy;
-  const reset = () => {
-    for (const key of Object.keys(calls) as Operation[]) calls[key] = 0;
-  };
-  return { store, calls, total, reset };
-}
-
-function setup(options: Omit<SessionManagerOptions, 'store'> = {}) {
-  const clock = createTestClock(NOW);
-  const store = createMemoryStore({ clock });
-  const counting = countingStore(store);
-  const manager = createSessionManager({ store: counting.store, clock, ...options });
-  /** A cookie header for a stored session holding `data`; the store counters start at 0 afterwards. */
-  const existing = async (data: SessionData = { user: 'ada' }) => {
-    const cookie = await cookieHeaderFor(manager, data);
-    counting.reset();
-    return { cookie, key: cookie.slice(cookie.indexOf('=') + 1) };
-  };
-  return { ...counting, counted: counting.store, clock, store, manager, existing };
-}
-
-const keyOf = (header: string | undefined) => /^[^=]+=([^;]*)/.exec(header ?? '')?.[1];
+import { createSessionManager, createStoreBackend, type SessionBackend } from '../src/index.js';
+import { countingManager, DELETION, keyOf, NOW } from './support/counting-manager.js';
 
 describe('commit: flush and deletion', () => {
   it('flush with a request cookie destroys the record at once and deletes the cookie', async () => {
-    const { manager, existing, store } = setup();
+    const { manager, existing, store } = countingManager();
     const { cookie, key } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     const session = await request.load();
@@ -73,7 +16,7 @@ describe('commit: flush and deletion', () => {
   });
 
   it('flush is not undone by a 500, and the cookie is still deleted (Django deletes regardless of status)', async () => {
-    const { manager, existing, store } = setup();
+    const { manager, existing, store } = countingManager();
     const { cookie, key } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     await (await request.load()).flush();
@@ -83,7 +26,7 @@ describe('commit: flush and deletion', () => {
   });
 
   it('flush without a request cookie sends no Set-Cookie but Vary: Cookie', async () => {
-    const { manager, total } = setup();
+    const { manager, total } = countingManager();
     const request = manager.open();
     await (await request.load()).flush();
     expect(await request.commit(200)).toEqual({ setCookie: [], vary: true, action: 'none' });
@@ -91,7 +34,7 @@ describe('commit: flush and deletion', () => {
   });
 
   it('writing after flush starts a new record under a new key; the old one stays gone', async () => {
-    const { manager, existing, store } = setup();
+    const { manager, existing, store } = countingManager();
     const { cookie, key } = await existing();
     const request = manager.open({ cookieHeader: cookie });
     const session = await request.load();
@@ -107,7 +50,7 @@ describe('commit: flush and deletion', () => {
 
 describe('commit: cycleKey', () => {
   it('keeps the data under a new key, deletes the old record at once and sends the new cookie', async () => {
-    const { manager, existing, store, clock } = setup();
+    const { manager, existing, store, clock } = countingManager();
     const { cookie, key } = await existing({ cart: ['apple'] });
     clock.advance(60);
     const request = manager.open({ cookieHeader: cookie });
@@ -130,7 +73,7 @@ describe('commit: cycleKey', () => {
   });
 
   it('on a new session, creates the record under a key that is then sent', async () => {
-    const { manager, store, clock } = setup();
+    const { manager, store, clock } = countingManager();
     const request = manager.open();
     const session = await request.load();
     session.set('a', 1);
@@ -146,7 +89,7 @@ describe('commit: cycleKey', () => {
 
 describe('Session.save()', () => {
   it('writes at once, and the commit still sends the cookie', async () => {
-    const { manager, store, calls } = setup();
+    const { manager, store, calls } = countingManager();
     const request = manager.open();
     const session = await request.load();
     session.set('user', 'ada');
@@ -164,7 +107,7 @@ describe('Session.save()', () => {
 
 describe('Session.key', () => {
   it('is read-only, as Django’s session_key', async () => {
-    const { manager, existing } = setup();
+    const { manager, existing } = countingManager();
     const { cookie, key } = await existing();
     const session = await manager.open({ cookieHeader: cookie }).load();
     expect(() => {
@@ -176,7 +119,7 @@ describe('Session.key', () => {
 
 describe('a backend that asks for the cookie to be re-issued', () => {
   function reissuing() {
-    const env = setup();
+    const env = countingManager();
     const inner = createStoreBackend(env.counted);
     const backend: SessionBackend = {
       ...inner,
