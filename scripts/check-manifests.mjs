@@ -6,7 +6,8 @@
  * - `"type": "module"`, `sideEffects: false`, `files` containing `dist`, `engines.node`, a license;
  * - an exports map whose every entry point has `import` and `require` conditions, each listing
  *   `types` first (ESM-only entry points, with `types` first and no `require`, are allowed);
- * - `@sess/core` as a peer (`workspace:^`) and a `workspace:*` devDependency of every other package;
+ * - `@sess/core` as a peer (`workspace:>=0.0.0 <1.0.0`, see CONTRIBUTING.md) and a `workspace:*`
+ *   devDependency of every other package;
  * - a README.md with at least one table (the options table);
  * - `build`, `typecheck` and `lint:package` scripts (only `typecheck` for private workspaces), the last
  *   running `publint --strict` and the full `attw --pack .` (a `./testing`-style subpath resolves for
@@ -19,6 +20,13 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const problems = [];
 let checked = 0;
+
+/**
+ * The peer range on core while it is 0.x: every 0.x core satisfies it, so a core minor release does not
+ * force a major release of every engine and adapter (a `^` range on 0.x would, as changesets treats an
+ * out-of-range peer as a breaking change). Raise the floor when a package needs a newer core.
+ */
+const CORE_PEER_RANGE = 'workspace:>=0.0.0 <1.0.0';
 
 /** Every workspace folder with a package.json: packages/* and apps/*. */
 const workspaces = ['packages', 'apps'].flatMap((parent) =>
@@ -77,8 +85,8 @@ for (const { parent, name, dir } of workspaces) {
   }
 
   if (pkg.name !== '@sess/core') {
-    if (pkg.peerDependencies?.['@sess/core'] !== 'workspace:^') {
-      report('"@sess/core" should be a peerDependency with the range "workspace:^"');
+    if (pkg.peerDependencies?.['@sess/core'] !== CORE_PEER_RANGE) {
+      report(`"@sess/core" should be a peerDependency with the range "${CORE_PEER_RANGE}"`);
     }
     if (pkg.devDependencies?.['@sess/core'] !== 'workspace:*') {
       report('"@sess/core" should be a devDependency with the range "workspace:*"');
