@@ -4,15 +4,13 @@ import { startPostgres } from '@sess/test-harness/servers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DJANGO_SECRET_KEY, type RawRecord, rawDbRecord, rawDjangoRecord, serveApp } from '../src/index.js';
+import { descendants, failOpenPolicy, OUTAGE_FRAMEWORKS, outageRoutes, signalAll } from './support/outage.js';
 import {
-  descendants,
-  expectOutage,
-  failOpenPolicy,
-  OUTAGE_FRAMEWORKS,
-  outageRoutes,
-  recovered,
-  signalAll,
-} from './support/outage.js';
+  expectDeadServer,
+  expectFrozenServer,
+  expectRecoveredUnchanged,
+  outageExpectation,
+} from './support/outage-cases.js';
 
 /**
  * A PostgreSQL of this file's own, killed (SIGKILL, the postmaster and its backends) and frozen (SIGSTOP)
@@ -88,44 +86,18 @@ async function appsWithSessions() {
   );
 }
 
-const expected = (operation: string, codes: readonly string[]) => ({
-  storeName: STORE,
-  operation,
-  codes,
-  timeoutMs: TIMEOUT_MS,
-});
+const expected = outageExpectation(STORE, TIMEOUT_MS);
 
 describe('PostgreSQL outage through the adapters, native format and Django mode (dedicated server)', () => {
   it('killed (SIGKILL): reads and writes answer 5xx with STORE_UNAVAILABLE/STORE_TIMEOUT naming the package and operation, no Set-Cookie; fail-open routes serve an empty session; after a restart the rows are unchanged and the same apps recover', async () => {
     const apps = await appsWithSessions();
     await crash();
     for (const { app, client } of apps) {
-      await expectOutage(app, client, '/read', expected('load', ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']));
-      await expectOutage(
-        app,
-        client,
-        '/set?lost=1',
-        expected('load', ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']),
-      );
-      const newcomer = app.client();
-      await expectOutage(
-        app,
-        newcomer,
-        '/set?x=1',
-        expected('create', ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']),
-      );
-      expect(newcomer.cookies.size).toBe(0);
-      const open = await client.get('/open/read');
-      expect(open.status).toBe(200);
-      expect(JSON.parse(open.body)).toEqual({});
-      expect(open.setCookies).toEqual([]);
+      await expectDeadServer(app, client, expected, ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
     }
     await server.start();
     for (const { app, client, key, before, raw } of apps) {
-      expect(await raw(key)).toEqual(before);
-      expect(JSON.parse((await recovered(client, '/read')).body)).toEqual(before?.data);
-      expect((await client.get('/set?visits=2')).status).toBe(200);
-      expect((await raw(key))?.data).toEqual({ ...before?.data, visits: '2' });
+      await expectRecoveredUnchanged(client, key, before, raw, '2');
       expect(app.errors.length).toBeGreaterThanOrEqual(3);
     }
   });
@@ -135,22 +107,14 @@ describe('PostgreSQL outage through the adapters, native format and Django mode 
     const thaw = freeze();
     try {
       for (const { app, client } of apps) {
-        const { error } = await expectOutage(app, client, '/read', expected('load', ['STORE_TIMEOUT']));
+        const { error } = await expectFrozenServer(app, client, expected);
         expect(error).toMatchObject({ timeoutMs: TIMEOUT_MS });
-        await expectOutage(app, client, '/set?lost=1', expected('load', ['STORE_TIMEOUT']));
-        const open = await client.get('/open/read');
-        expect(open.status).toBe(200);
-        expect(JSON.parse(open.body)).toEqual({});
-        expect(open.setCookies).toEqual([]);
       }
     } finally {
       thaw();
     }
     for (const { client, key, before, raw } of apps) {
-      expect(await raw(key)).toEqual(before);
-      expect(JSON.parse((await recovered(client, '/read')).body)).toEqual(before?.data);
-      expect((await client.get('/set?visits=3')).status).toBe(200);
-      expect((await raw(key))?.data).toEqual({ ...before?.data, visits: '3' });
+      await expectRecoveredUnchanged(client, key, before, raw, '3');
     }
   });
 });

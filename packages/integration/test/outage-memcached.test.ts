@@ -4,13 +4,13 @@ import { createMemcachedStore } from '@sess/store-memcached';
 import { type Server, startMemcached } from '@sess/test-harness/servers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memcachedClient, rawMemcachedRecord, serveApp } from '../src/index.js';
+import { failOpenPolicy, OUTAGE_FRAMEWORKS, outageRoutes, recovered } from './support/outage.js';
 import {
-  expectOutage,
-  failOpenPolicy,
-  OUTAGE_FRAMEWORKS,
-  outageRoutes,
-  recovered,
-} from './support/outage.js';
+  expectDeadServer,
+  expectFrozenServer,
+  expectRecoveredUnchanged,
+  outageExpectation,
+} from './support/outage-cases.js';
 
 /**
  * A memcached of this file's own, killed (SIGKILL) and frozen (SIGSTOP) under running Koa and Express apps,
@@ -70,27 +70,14 @@ async function appsWithSessions() {
   return apps;
 }
 
-const expected = (operation: string, codes: readonly string[]) => ({
-  storeName: STORE,
-  operation,
-  codes,
-  timeoutMs: OPERATION_TIMEOUT_MS,
-});
+const expected = outageExpectation(STORE, OPERATION_TIMEOUT_MS);
 
 describe('memcached outage through the adapters (dedicated server)', () => {
   it('killed (SIGKILL): reads and writes answer 5xx with STORE_UNAVAILABLE naming the package and operation, no Set-Cookie; fail-open routes serve an empty session; after a restart sessions come back empty (never stale, no error loop) and the same apps recover', async () => {
     const apps = await appsWithSessions();
     await server.kill();
     for (const { app, client: visitor } of apps) {
-      await expectOutage(app, visitor, '/read', expected('load', ['STORE_UNAVAILABLE']));
-      await expectOutage(app, visitor, '/set?lost=1', expected('load', ['STORE_UNAVAILABLE']));
-      const newcomer = app.client();
-      await expectOutage(app, newcomer, '/set?x=1', expected('create', ['STORE_UNAVAILABLE']));
-      expect(newcomer.cookies.size).toBe(0);
-      const open = await visitor.get('/open/read');
-      expect(open.status).toBe(200);
-      expect(JSON.parse(open.body)).toEqual({});
-      expect(open.setCookies).toEqual([]);
+      await expectDeadServer(app, visitor, expected, ['STORE_UNAVAILABLE']);
     }
     await server.start();
     for (const { app, client: visitor, key } of apps) {
@@ -121,21 +108,13 @@ describe('memcached outage through the adapters (dedicated server)', () => {
     await stopped();
     try {
       for (const { app, client: visitor } of apps) {
-        await expectOutage(app, visitor, '/read', expected('load', ['STORE_TIMEOUT']));
-        await expectOutage(app, visitor, '/set?lost=1', expected('load', ['STORE_TIMEOUT']));
-        const open = await visitor.get('/open/read');
-        expect(open.status).toBe(200);
-        expect(JSON.parse(open.body)).toEqual({});
-        expect(open.setCookies).toEqual([]);
+        await expectFrozenServer(app, visitor, expected);
       }
     } finally {
       server.resume();
     }
     for (const { client: visitor, key, before } of apps) {
-      expect(JSON.parse((await recovered(visitor, '/read')).body)).toEqual(before?.data);
-      expect(await raw(key)).toEqual(before);
-      expect((await visitor.get('/set?visits=3')).status).toBe(200);
-      expect((await raw(key))?.data).toEqual({ ...before?.data, visits: '3' });
+      await expectRecoveredUnchanged(visitor, key, before, raw, '3');
     }
   });
 });

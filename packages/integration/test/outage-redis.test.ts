@@ -4,13 +4,13 @@ import { startRedis } from '@sess/test-harness/servers';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSessionHash, serveApp } from '../src/index.js';
+import { failOpenPolicy, OUTAGE_FRAMEWORKS, outageRoutes } from './support/outage.js';
 import {
-  expectOutage,
-  failOpenPolicy,
-  OUTAGE_FRAMEWORKS,
-  outageRoutes,
-  recovered,
-} from './support/outage.js';
+  expectDeadServer,
+  expectFrozenServer,
+  expectRecoveredUnchanged,
+  outageExpectation,
+} from './support/outage-cases.js';
 
 /**
  * A redis-server of this file's own, killed (SIGKILL) and frozen (SIGSTOP) under running Koa and Express
@@ -57,44 +57,18 @@ async function appsWithSessions() {
   );
 }
 
-const expected = (operation: string, codes: readonly string[]) => ({
-  storeName: STORE,
-  operation,
-  codes,
-  timeoutMs: TIMEOUT_MS,
-});
+const expected = outageExpectation(STORE, TIMEOUT_MS);
 
 describe('Redis outage through the adapters (dedicated server)', () => {
   it('killed (SIGKILL): reads and writes answer 5xx with STORE_UNAVAILABLE/STORE_TIMEOUT naming the package and operation, no Set-Cookie; fail-open routes serve an empty session; after a restart the records are unchanged and the same apps recover', async () => {
     const apps = await appsWithSessions();
     await server.kill();
     for (const { app, client: visitor } of apps) {
-      await expectOutage(app, visitor, '/read', expected('load', ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']));
-      await expectOutage(
-        app,
-        visitor,
-        '/set?lost=1',
-        expected('load', ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']),
-      );
-      const newcomer = app.client();
-      await expectOutage(
-        app,
-        newcomer,
-        '/set?x=1',
-        expected('create', ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']),
-      );
-      expect(newcomer.cookies.size).toBe(0);
-      const open = await visitor.get('/open/read');
-      expect(open.status).toBe(200);
-      expect(JSON.parse(open.body)).toEqual({});
-      expect(open.setCookies).toEqual([]);
+      await expectDeadServer(app, visitor, expected, ['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
     }
     await server.start();
     for (const { client: visitor, key, before } of apps) {
-      expect(JSON.parse((await recovered(visitor, '/read')).body)).toEqual(before?.data);
-      expect(await raw(key)).toEqual(before);
-      expect((await visitor.get('/set?visits=2')).status).toBe(200);
-      expect((await raw(key))?.data).toEqual({ ...before?.data, visits: '2' });
+      await expectRecoveredUnchanged(visitor, key, before, raw, '2');
     }
   });
 
@@ -103,22 +77,14 @@ describe('Redis outage through the adapters (dedicated server)', () => {
     server.pause();
     try {
       for (const { app, client: visitor } of apps) {
-        const { error } = await expectOutage(app, visitor, '/read', expected('load', ['STORE_TIMEOUT']));
+        const { error } = await expectFrozenServer(app, visitor, expected);
         expect(error).toMatchObject({ timeoutMs: TIMEOUT_MS });
-        await expectOutage(app, visitor, '/set?lost=1', expected('load', ['STORE_TIMEOUT']));
-        const open = await visitor.get('/open/read');
-        expect(open.status).toBe(200);
-        expect(JSON.parse(open.body)).toEqual({});
-        expect(open.setCookies).toEqual([]);
       }
     } finally {
       server.resume();
     }
     for (const { client: visitor, key, before } of apps) {
-      expect(JSON.parse((await recovered(visitor, '/read')).body)).toEqual(before?.data);
-      expect(await raw(key)).toEqual(before);
-      expect((await visitor.get('/set?visits=3')).status).toBe(200);
-      expect((await raw(key))?.data).toEqual({ ...before?.data, visits: '3' });
+      await expectRecoveredUnchanged(visitor, key, before, raw, '3');
     }
   });
 });

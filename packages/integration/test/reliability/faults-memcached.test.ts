@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { SessionStoreError, SessionStoreTimeout } from '@sess/core';
+import { SessionStoreTimeout } from '@sess/core';
 import { Client } from '@sess/http-test-suite';
 import { createMemcachedStore, recommendedClientOptions } from '@sess/store-memcached';
 import { type Server, startMemcached } from '@sess/test-harness/servers';
 import Memcached from 'memcached';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from './support/app.js';
-import { FaultLoad, keyOfCookie, lowestCount, retireSessions } from './support/fault-load.js';
+import { FaultLoad, keyOfCookie, retireSessions } from './support/fault-load.js';
+import { expectCountKept, expectStoreErrorsNamed } from './support/server-faults.js';
 
 /**
  * Two memcached nodes of this file's own, one killed or frozen while visitors keep counting through a
@@ -97,18 +98,12 @@ describe('a memcached node fails under load', () => {
       // One fresh start for each session the node lost; the other node's visitors saw no error at all.
       expect([visitor.tag, visitor.resets]).toEqual([visitor.tag, visitor.freshAllowed ? 1 : 0]);
       if (!visitor.freshAllowed) expect([visitor.tag, visitor.errors]).toEqual([visitor.tag, 0]);
-      const data = JSON.parse((await visitor.client.get('/peek')).body) as { tag: string; count: number };
-      expect(data.tag).toBe(visitor.tag);
-      expect(data.count).toBeGreaterThanOrEqual(lowestCount(visitor));
-      expect(data.count).toBeLessThanOrEqual(visitor.high);
+      await expectCountKept(visitor);
     }
     for (const cookie of [...oldCookies, ...retired]) {
       expect(JSON.parse((await new Client(app.url).get('/peek', { cookie })).body)).toEqual({});
     }
-    for (const error of app.errors) {
-      expect(error).toBeInstanceOf(SessionStoreError);
-      expect((error as Error).message).toMatch(/^\[@sess\/store-memcached\] (load|create|update|touch) /);
-    }
+    expectStoreErrorsNamed(app.errors, 'store-memcached', ['load', 'create', 'update', 'touch']);
     await app.close();
     await context.annotate(`${lostVisitors.length} sessions on the lost node; ${load.report()}`);
   }, 120_000);
@@ -144,10 +139,7 @@ describe('a memcached node fails under load', () => {
     expect(load.violations).toEqual([]);
     for (const visitor of load.visitors) {
       if (!frozen.has(visitor.tag)) expect([visitor.tag, visitor.errors]).toEqual([visitor.tag, 0]);
-      const data = JSON.parse((await visitor.client.get('/peek')).body) as { tag: string; count: number };
-      expect(data.tag).toBe(visitor.tag);
-      expect(data.count).toBeGreaterThanOrEqual(lowestCount(visitor));
-      expect(data.count).toBeLessThanOrEqual(visitor.high);
+      await expectCountKept(visitor);
     }
     const timeouts = app.errors.filter((error) => error instanceof SessionStoreTimeout);
     expect(timeouts.length).toBeGreaterThanOrEqual(frozen.size);

@@ -1,4 +1,3 @@
-import { SessionStoreError } from '@sess/core';
 import { Client } from '@sess/http-test-suite';
 import { createRedisStore } from '@sess/store-redis';
 import { startRedisCluster } from '@sess/test-harness/servers';
@@ -6,7 +5,8 @@ import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from './support/app.js';
 import { clusterNodes, keySlot, ownerOf, replicaCaughtUp } from './support/cluster-topology.js';
-import { FaultLoad, keyOfCookie, lowestCount, retireSessions } from './support/fault-load.js';
+import { FaultLoad, keyOfCookie, retireSessions } from './support/fault-load.js';
+import { expectCountKept, expectStoreErrorsNamed } from './support/server-faults.js';
 
 /**
  * A Redis Cluster of its own (3 masters, each with a replica, node timeout 2 s): one master is killed while
@@ -72,20 +72,12 @@ describe('Redis Cluster fails over under load', () => {
     expect(erroredDuringFailover).toBeGreaterThan(0);
     const rejoined = (await clusterNodes(survivor)).find((node) => node.id === master.id);
     expect(rejoined).toMatchObject({ master: false, masterId: replica.id });
-    for (const visitor of load.visitors) {
-      const data = JSON.parse((await visitor.client.get('/peek')).body) as { tag: string; count: number };
-      expect(data.tag).toBe(visitor.tag);
-      expect(data.count).toBeGreaterThanOrEqual(lowestCount(visitor));
-      expect(data.count).toBeLessThanOrEqual(visitor.high);
-    }
+    for (const visitor of load.visitors) await expectCountKept(visitor);
     for (const cookie of retired) {
       expect(JSON.parse((await new Client(app.url).get('/peek', { cookie })).body)).toEqual({});
       expect(await client.exists(store.keyOf(keyOfCookie(cookie)))).toBe(0);
     }
-    for (const error of app.errors) {
-      expect(error).toBeInstanceOf(SessionStoreError);
-      expect((error as Error).message).toMatch(/^\[@sess\/store-redis\] (load|create|update|touch|destroy) /);
-    }
+    expectStoreErrorsNamed(app.errors, 'store-redis', ['load', 'create', 'update', 'touch', 'destroy']);
     await app.close();
     await context.annotate(load.report());
   }, 120_000);
