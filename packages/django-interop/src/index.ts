@@ -8,6 +8,7 @@ export {
   runDjango,
 } from './django.js';
 export { DEFAULT_PYTHON, DjangoUnavailable, DRIVER_PATH } from './driver-process.js';
+export { type ManagerLike, type NodeRequest, newSecretKey, nodeRequest } from './node-request.js';
 export type {
   DjangoAction,
   DjangoAttempt,
@@ -25,4 +26,11 @@ export type {
   DjangoVersion,
   StoreChoice,
 } from './ops.js';
+export {
+  driveDjangoLogin,
+  driveDjangoRoundTrip,
+  driveNodeRoundTrip,
+  INTEROP_SAMPLES,
+  type SessionLike,
+} from './round-trips.js';
 export { type DjangoOptions, databaseSettings, djangoSettings } from './settings.js';

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { createSessionManager, type Session, type SessionManager } from '@sess/core';
+import { createSessionManager, type SessionManager } from '@sess/core';
 import { afterAll } from 'vitest';
-import { type Django, majorMinor, openDjango } from '../../django-interop/src/index.js';
+import { type Django, majorMinor, newSecretKey, openDjango } from '../../django-interop/src/index.js';
+
+export { newSecretKey, nodeRequest } from '../../django-interop/src/index.js';
+
 import { createDjangoDbStore, type DjangoDbStore, type DjangoDbStoreOptions } from '../src/index.js';
 import { openTestDb, type TestDb } from './support.js';
-
-/** A random SECRET_KEY, as long as Django's `get_random_secret_key()` makes them. */
-export const newSecretKey = (): string => `django-insecure-${randomBytes(25).toString('hex')}`;
 
 /** One test file's world: a fresh database with Django's table (made by Django), a Django on it, a pool. */
 export interface DjangoWorld extends TestDb {
@@ -48,36 +47,6 @@ export async function openDjangoWorld(prefix: string): Promise<DjangoWorld> {
     version,
     store: (options = {}) => createDjangoDbStore(db.pool, { secretKey, version, ...options }),
     otherDjango: start,
-  };
-}
-
-/** What one request through the manager did. */
-export interface NodeRequest {
-  /** The key the response's cookie carries, null when the cookie was deleted, undefined when none was sent. */
-  cookieKey: string | null | undefined;
-  /** The whole `Set-Cookie` header of the session cookie, when one was sent. */
-  setCookie: string | undefined;
-  action: string;
-}
-
-/**
- * One request through `createSessionManager({ store })`, as an adapter makes it: the `Cookie` header
- * `sessionid=<key>` (when a key is given), the handler, then the commit.
- */
-export async function nodeRequest(
-  manager: SessionManager,
-  key: string | null,
-  handler: (session: Session) => unknown,
-): Promise<NodeRequest> {
-  const request = manager.open({ cookieHeader: key === null ? undefined : `sessionid=${key}` });
-  await handler(await request.load());
-  const result = await request.commit(200);
-  const cookie = result.setCookie.find((header) => header.startsWith('sessionid='));
-  const value = cookie?.slice('sessionid='.length, cookie.indexOf(';'));
-  return {
-    cookieKey: value === undefined ? undefined : value || null,
-    setCookie: cookie,
-    action: result.action,
   };
 }
 

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createSessionManager, type Session, type SessionManager } from '@sess/core';
+import { createSessionManager, type SessionManager } from '@sess/core';
 import { afterAll } from 'vitest';
-import { type Django, majorMinor, openDjango } from '../../django-interop/src/index.js';
-import { createDjangoFileStore, type DjangoFileStore, type DjangoFileStoreOptions } from '../src/index.js';
+import { type Django, majorMinor, newSecretKey, openDjango } from '../../django-interop/src/index.js';
 
-/** A random SECRET_KEY, as long as Django's `get_random_secret_key()` makes them. */
-export const newSecretKey = (): string => `django-insecure-${randomBytes(25).toString('hex')}`;
+export { newSecretKey, nodeRequest } from '../../django-interop/src/index.js';
+
+import { createDjangoFileStore, type DjangoFileStore, type DjangoFileStoreOptions } from '../src/index.js';
 
 /** Django's default SESSION_COOKIE_AGE, seconds. */
 export const COOKIE_AGE = 1_209_600;
@@ -60,36 +59,6 @@ export async function openDjangoFileWorld(label: string): Promise<DjangoFileWorl
     version,
     store: (options = {}) => createDjangoFileStore({ directory, secretKey, version, ...options }),
     otherDjango: start,
-  };
-}
-
-/** What one request through the manager did. */
-export interface NodeRequest {
-  /** The key the response's cookie carries, null when the cookie was deleted, undefined when none was sent. */
-  cookieKey: string | null | undefined;
-  /** The whole `Set-Cookie` header of the session cookie, when one was sent. */
-  setCookie: string | undefined;
-  action: string;
-}
-
-/**
- * One request through `createSessionManager({ store })`, as an adapter makes it: the `Cookie` header
- * `sessionid=<key>` (when a key is given), the handler, then the commit.
- */
-export async function nodeRequest(
-  manager: SessionManager,
-  key: string | null,
-  handler: (session: Session) => unknown,
-): Promise<NodeRequest> {
-  const request = manager.open({ cookieHeader: key === null ? undefined : `sessionid=${key}` });
-  await handler(await request.load());
-  const result = await request.commit(200);
-  const cookie = result.setCookie.find((header) => header.startsWith('sessionid='));
-  const value = cookie?.slice('sessionid='.length, cookie.indexOf(';'));
-  return {
-    cookieKey: value === undefined ? undefined : value || null,
-    setCookie: cookie,
-    action: result.action,
   };
 }
 
