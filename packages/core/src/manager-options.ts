@@ -9,6 +9,7 @@ import {
   type ResolvedPolicy,
   resolvePolicyOptions,
 } from './policy-options.js';
+import { recordIdOf } from './record-ids.js';
 import type { StandardSchemaLike } from './standard-schema.js';
 import type { SessionData, SessionStore } from './store.js';
 import { createStoreBackend } from './store-backend.js';
@@ -159,6 +160,9 @@ function isBackendLike(value: unknown): value is SessionBackend {
   );
 }
 
+// A well-formed key, to ask a prebuilt backend whether it stores keys as they are.
+const PROBE_KEY = 'a'.repeat(32);
+
 /** Validates `hashKeysAtRest` against the store it applies to. */
 function hashKeysAtRest(value: unknown, store: SessionStore): boolean | 'migrate' {
   if (value === undefined) return false;
@@ -276,6 +280,11 @@ export function resolveManagerOptions<Data extends SessionData>(
       absoluteTimeout: policy.absoluteTimeout,
       hashKeysAtRest: (options.hashKeysAtRest ?? false) as boolean | 'migrate',
       serverStore: options.store !== undefined,
+      rawKeysBackend:
+        options.backend !== undefined &&
+        backend.capabilities.serverSide &&
+        recordIdOf(backend, PROBE_KEY) === PROBE_KEY,
+      tokenHeader: options.tokenHeader !== undefined,
       metadata: backend.capabilities.metadata !== false,
       backendName: backend.name,
     });

@@ -53,10 +53,13 @@ export interface StrictCheck {
   cookieSameSite: 'Lax' | 'Strict' | 'None' | false;
   absoluteTimeout: number | null;
   hashKeysAtRest: boolean | 'migrate';
-  /** Whether the backend is a server store (keys at rest) and whether it keeps metadata. */
+  /** Whether the app gave a server store (the manager then hashes its keys). */
   serverStore: boolean;
+  /** A prebuilt backend with server-side keys that stores them as they are (no `hashKeys`). */
+  rawKeysBackend: boolean;
   metadata: boolean;
   backendName: string;
+  tokenHeader: boolean;
 }
 
 function refuse(option: string, expected: string, received: unknown): never {
@@ -83,4 +86,14 @@ export function checkStrict(resolved: StrictCheck): void {
   if (resolved.serverStore && resolved.hashKeysAtRest === false) {
     refuse('hashKeysAtRest', "true or 'migrate'", false);
   }
+  if (resolved.rawKeysBackend) {
+    refuse(
+      'backend',
+      'one that hashes keys at rest (createStoreBackend(store, { hashKeys: true }))',
+      'raw keys',
+    );
+  }
+  // The header transport hands the key to scripts (no HttpOnly), which strict rules out.
+  if (resolved.tokenHeader)
+    refuse('tokenHeader', 'unset (the key travels only in an HttpOnly cookie)', 'set');
 }

@@ -44,6 +44,12 @@ function setup(store: MemoryStore, options: Omit<SessionManagerOptions, 'store'>
   return { manager, events, request, login };
 }
 
+/**
+ * Pinned: a change of the hash would orphan every session stored under it. Computed from the definition
+ * with node:crypto (SHA-256 over 'sess key at rest v1\0' + key; byte i mod 36 picks character i).
+ */
+const KNOWN_ANSWER = 'cbmo1mt9rgxzmdsbbps3onjpx14s9miu';
+
 describe('hashSessionKey', () => {
   it('gives a key-shaped id, the same for the same key and different from the key', () => {
     const key = 'abcdefghijklmnopqrstuvwxyz012345';
@@ -52,6 +58,10 @@ describe('hashSessionKey', () => {
     expect(hashSessionKey(key)).toBe(id);
     expect(id).not.toBe(key);
     expect(hashSessionKey('abcdefghijklmnopqrstuvwxyz012346')).not.toBe(id);
+  });
+
+  it('matches its known answers (SHA-256 of a fixed context and the key, each byte mod 36)', () => {
+    expect(hashSessionKey('abcdefghijklmnopqrstuvwxyz012345')).toBe(KNOWN_ANSWER);
   });
 
   it('spreads ids over the whole alphabet (10,000 keys, no id twice)', () => {

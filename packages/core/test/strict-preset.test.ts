@@ -110,11 +110,22 @@ describe("preset: 'strict'", () => {
     expect(error.message).toContain('data-only');
   });
 
-  it('takes a prebuilt server backend as it is: hashing is then the backend’s own option', () => {
+  it('takes a prebuilt server backend that hashes its keys, and refuses one that stores them raw', () => {
     const backend = createStoreBackend(createMemoryStore(), { hashKeys: true });
     const { options } = createSessionManager({ backend, preset: 'strict' });
-    expect(options.hashKeysAtRest).toBe(false);
     expect(options.backend.recordId?.('a'.repeat(32))).toBe(hashSessionKey('a'.repeat(32)));
+    const raw = refusal({ backend: createStoreBackend(createMemoryStore()), preset: 'strict' });
+    expect(raw.message).toContain('backend');
+    expect(raw.message).toContain('hashKeys');
+  });
+
+  it('refuses the header transport, which hands the key to scripts', () => {
+    const error = refusal({
+      store: createMemoryStore(),
+      preset: 'strict',
+      tokenHeader: { request: 'Authorization', response: 'X-Session-Token' },
+    });
+    expect(error.message).toContain('tokenHeader');
   });
 });
 

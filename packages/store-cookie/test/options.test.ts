@@ -1,4 +1,4 @@
-import { type SessionBackend, SessionConfigError } from '@sess/core';
+import { createSessionManager, type SessionBackend, SessionConfigError } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { type CookieBackendOptions, createCookieBackend } from '../src/index.js';
 import { resolveCookieOptions } from '../src/options.js';
@@ -126,5 +126,16 @@ describe('createCookieBackend options', () => {
     const value = (await backend.save(request, 'sid')).cookies[0]?.value as string;
     const reader = createCookieBackend({ secrets: [NEW_SECRET] });
     expect(await reader.load({ get: () => value, names: () => ['sid'] }, 'sid')).not.toBeNull();
+  });
+});
+
+describe("with core's preset 'strict'", () => {
+  it('is refused, naming the preset: a cookie session can be neither revoked nor given an absolute timeout', () => {
+    for (const mode of ['sealed', 'signed'] as const) {
+      const backend = createCookieBackend({ secrets, mode });
+      expect(() => createSessionManager({ backend, preset: 'strict' })).toThrow(
+        expect.objectContaining({ option: 'preset', code: 'CONFIG_INVALID' }),
+      );
+    }
   });
 });
