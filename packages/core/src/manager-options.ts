@@ -1,18 +1,17 @@
 import type { SessionBackend } from './backend.js';
+import { resolveBackend, storesRawKeys } from './backend-options.js';
 import { type Clock, systemClock } from './clock.js';
 import type { SameSite } from './cookie-header.js';
-import { isCookieName } from './cookie-header.js';
-import { SessionConfigError } from './errors.js';
+import { resolveCookieAttributes } from './cookie-options.js';
+import { bool, fail } from './option-checks.js';
 import {
   POLICY_OPTION_NAMES,
   type PolicyOptions,
   type ResolvedPolicy,
   resolvePolicyOptions,
 } from './policy-options.js';
-import { recordIdOf } from './record-ids.js';
 import type { StandardSchemaLike } from './standard-schema.js';
 import type { SessionData, SessionStore } from './store.js';
-import { createStoreBackend } from './store-backend.js';
 import { checkStrict, presetOf, type SessionPreset, withStrictDefaults } from './strict-preset.js';
 import { type ResolvedTokenHeader, resolveTokenHeader, type TokenHeaderOptions } from './token-header.js';
 
@@ -98,7 +97,6 @@ export interface ResolvedManagerOptions<Data extends SessionData> {
   policy: ResolvedPolicy;
 }
 
-const SOURCE = '@sess/core';
 const KNOWN = new Set([
   'store',
   'backend',
@@ -122,58 +120,6 @@ const KNOWN = new Set([
   ...POLICY_OPTION_NAMES,
 ]);
 
-function fail(option: string, expected: string, received: unknown): never {
-  throw new SessionConfigError(SOURCE, option, expected, received);
-}
-
-function bool(options: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(name, 'a boolean', value);
-  return value;
-}
-
-function capitalized<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-  const found = typeof value === 'string' && allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!found) fail(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
-  return found;
-}
-
-function isStoreLike(value: unknown): value is SessionStore {
-  const store = value as SessionStore;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    ['load', 'create', 'update', 'touch', 'destroy'].every(
-      (m) => typeof (store as never)[m] === 'function',
-    ) &&
-    typeof store.capabilities === 'object'
-  );
-}
-
-function isBackendLike(value: unknown): value is SessionBackend {
-  const b = value as SessionBackend;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    ['load', 'save', 'touch', 'destroy', 'cookiesToClear'].every((m) => typeof (b as never)[m] === 'function')
-  );
-}
-
-// A well-formed key, to ask a prebuilt backend whether it stores keys as they are.
-const PROBE_KEY = 'a'.repeat(32);
-
-/** Validates `hashKeysAtRest` against the store it applies to. */
-function hashKeysAtRest(value: unknown, store: SessionStore): boolean | 'migrate' {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean' && value !== 'migrate')
-    fail('hashKeysAtRest', "true, false or 'migrate'", value);
-  if (value !== false && store.capabilities.sharedKeys === true) {
-    fail('hashKeysAtRest', `false with ${store.name}, whose records Django looks up by their raw key`, value);
-  }
-  return value;
-}
-
 /** Validates the options (naming the offending one) and fills in Django's defaults. */
 export function resolveManagerOptions<Data extends SessionData>(
   input: SessionManagerOptions<Data>,
@@ -192,72 +138,12 @@ export function resolveManagerOptions<Data extends SessionData>(
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0) {
     fail('storeTimeoutMs', 'a positive whole number of milliseconds', timeout);
   }
-  let backend: SessionBackend;
-  if (options.store !== undefined && options.backend !== undefined)
-    fail('store', 'omitted when `backend` is given', 'both');
-  if (options.store !== undefined) {
-    if (!isStoreLike(options.store))
-      fail('store', 'a SessionStore (load, create, update, touch, destroy)', options.store);
-    backend = createStoreBackend(options.store, {
-      timeoutMs: timeout,
-      hashKeys: hashKeysAtRest(options.hashKeysAtRest, options.store),
-    });
-  } else if (options.backend !== undefined) {
-    if (!isBackendLike(options.backend)) fail('backend', 'a SessionBackend', options.backend);
-    if (options.hashKeysAtRest !== undefined && options.hashKeysAtRest !== false) {
-      fail(
-        'hashKeysAtRest',
-        'false with a `backend` (createStoreBackend takes `hashKeys`)',
-        options.hashKeysAtRest,
-      );
-    }
-    backend = options.backend;
-  } else {
-    fail('store', 'a SessionStore (or give `backend`)', undefined);
-  }
+  const backend = resolveBackend(options, timeout);
 
-  const cookieName = options.cookieName ?? 'sessionid';
-  if (typeof cookieName !== 'string' || !isCookieName(cookieName))
-    fail('cookieName', 'a cookie name token', cookieName);
-
+  const cookie = resolveCookieAttributes(options);
   const cookieAge = options.cookieAge ?? 1209600;
   if (typeof cookieAge !== 'number' || !Number.isInteger(cookieAge) || cookieAge <= 0) {
     fail('cookieAge', 'a positive whole number of seconds', cookieAge);
-  }
-
-  const domain = options.cookieDomain ?? undefined;
-  if (domain !== undefined && (typeof domain !== 'string' || !/^\.?[A-Za-z0-9.-]+$/.test(domain))) {
-    fail('cookieDomain', 'a domain name or null', domain);
-  }
-  const path = options.cookiePath ?? '/';
-  if (typeof path !== 'string' || !path.startsWith('/') || /[;\s]/.test(path)) {
-    fail('cookiePath', 'a path starting with "/"', path);
-  }
-  const secure = options.cookieSecure ?? false;
-  if (secure !== 'auto' && typeof secure !== 'boolean') fail('cookieSecure', "true, false or 'auto'", secure);
-
-  const rawSameSite = options.cookieSameSite ?? 'Lax';
-  const sameSite: SameSite =
-    rawSameSite === false
-      ? false
-      : capitalized('cookieSameSite', rawSameSite, ['Lax', 'Strict', 'None'] as const);
-  if (sameSite === 'None' && secure === false)
-    fail('cookieSameSite', "'None' only with cookieSecure true or 'auto'", 'None');
-
-  const partitioned = bool(options, 'cookiePartitioned', false);
-  if (partitioned && secure === false)
-    fail('cookiePartitioned', "true only with cookieSecure true or 'auto'", true);
-  const priority =
-    options.cookiePriority === undefined
-      ? undefined
-      : capitalized('cookiePriority', options.cookiePriority, ['Low', 'Medium', 'High'] as const);
-
-  if (cookieName.startsWith('__Host-')) {
-    if (secure !== true) fail('cookieSecure', 'true for a __Host- cookie', secure);
-    if (path !== '/') fail('cookiePath', "'/' for a __Host- cookie", path);
-    if (domain !== undefined) fail('cookieDomain', 'null for a __Host- cookie', domain);
-  } else if (cookieName.startsWith('__Secure-') && secure !== true) {
-    fail('cookieSecure', 'true for a __Secure- cookie', secure);
   }
 
   const clock = options.clock ?? systemClock;
@@ -270,20 +156,16 @@ export function resolveManagerOptions<Data extends SessionData>(
   }
 
   const policy = resolvePolicyOptions(options);
-  const cookieHttpOnly = bool(options, 'cookieHttpOnly', true);
   if (preset === 'strict') {
     checkStrict({
-      cookieName,
-      cookieSecure: secure,
-      cookieHttpOnly,
-      cookieSameSite: sameSite,
+      cookieName: cookie.name,
+      cookieSecure: cookie.secure,
+      cookieHttpOnly: cookie.httpOnly,
+      cookieSameSite: cookie.sameSite,
       absoluteTimeout: policy.absoluteTimeout,
       hashKeysAtRest: (options.hashKeysAtRest ?? false) as boolean | 'migrate',
       serverStore: options.store !== undefined,
-      rawKeysBackend:
-        options.backend !== undefined &&
-        backend.capabilities.serverSide &&
-        recordIdOf(backend, PROBE_KEY) === PROBE_KEY,
+      rawKeysBackend: options.backend !== undefined && storesRawKeys(backend),
       tokenHeader: options.tokenHeader !== undefined,
       metadata: backend.capabilities.metadata !== false,
       backendName: backend.name,
@@ -318,15 +200,15 @@ export function resolveManagerOptions<Data extends SessionData>(
 
   return {
     backend,
-    cookieName,
+    cookieName: cookie.name,
     cookieAge,
-    cookieDomain: domain,
-    cookiePath: path,
-    cookieSecure: secure,
-    cookieHttpOnly,
-    cookieSameSite: sameSite,
-    cookiePartitioned: partitioned,
-    cookiePriority: priority,
+    cookieDomain: cookie.domain,
+    cookiePath: cookie.path,
+    cookieSecure: cookie.secure,
+    cookieHttpOnly: cookie.httpOnly,
+    cookieSameSite: cookie.sameSite,
+    cookiePartitioned: cookie.partitioned,
+    cookiePriority: cookie.priority,
     expireAtBrowserClose: bool(options, 'expireAtBrowserClose', false),
     saveEveryRequest: bool(options, 'saveEveryRequest', false),
     clock: clock as Clock,
