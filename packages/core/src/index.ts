@@ -1,3 +1,8 @@
+export {
+  type AdapterOptions,
+  type ResolvedAdapterOptions,
+  resolveAdapterOptions,
+} from './adapter-options.js';
 export type {
   BackendCapabilities,
   CookieJar,

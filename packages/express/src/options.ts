@@ -1,131 +1,32 @@
 import type { IncomingMessage } from 'node:http';
 import {
-  type CookieOverrides,
-  createSessionManager,
-  type RoutePolicy,
-  SessionConfigError,
+  type AdapterOptions,
+  type ResolvedAdapterOptions,
+  resolveAdapterOptions,
   type SessionData,
-  type SessionManager,
-  type SessionManagerOptions,
 } from '@sess/core';
-
-const SOURCE = '@sess/express';
 
 /**
  * Options of {@link session}: the manager's options (`store`, `cookieName`, `cookieAge`, …, see
- * `@sess/core`) plus the adapter's own. Give either manager options or a prebuilt `manager`.
+ * `@sess/core`) plus the adapter's own (`eager`, `cookie`, `policy`, each a function of the request when
+ * it varies per request). Give either manager options or a prebuilt `manager`.
  */
 export interface ExpressSessionOptions<Data extends SessionData = SessionData>
-  extends SessionManagerOptions<Data> {
+  extends AdapterOptions<Data, IncomingMessage> {
   /**
    * Load the session before the handler runs, so `req.session` is set from the start (needed by
    * Passport and other express-session-style code). A function decides per request.
    * @default false (lazy: no store I/O until `await req.getSession()`)
    */
   eager?: boolean | ((req: IncomingMessage) => boolean);
-  /**
-   * Per-request overrides of the cookie's `domain`, `path`, `secure` and `sameSite` (a tenant's domain).
-   * @default undefined (the manager's cookie options)
-   */
-  cookie?: (req: IncomingMessage) => CookieOverrides | undefined;
-  /**
-   * The route's policy: `readOnly` (never writes, touches, rotates or deletes; session writes throw — for
-   * polling endpoints) and `failOpen` (a store outage gives an empty read-only session instead of an error).
-   * A function decides per request.
-   * @default undefined (read-write, fail closed)
-   */
-  policy?: RoutePolicy | ((req: IncomingMessage) => RoutePolicy | undefined);
-  /**
-   * A manager built with `createSessionManager()`, shared with other code; no manager options may be given
-   * beside it.
-   * @default undefined (one is built from the other options)
-   */
-  manager?: SessionManager<Data>;
 }
 
 /** The options after validation. */
-export interface ResolvedExpressOptions<Data extends SessionData> {
-  manager: SessionManager<Data>;
-  eager: (req: IncomingMessage) => boolean;
-  cookie: ((req: IncomingMessage) => CookieOverrides | undefined) | undefined;
-  policy: (req: IncomingMessage) => RoutePolicy | undefined;
-}
-
-const ADAPTER_KEYS = ['eager', 'cookie', 'policy', 'manager'] as const;
-
-// Duck-typed, so a manager from another copy of @sess/core is accepted too.
-function isManager(value: unknown): value is SessionManager<never> {
-  const manager = value as SessionManager;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof manager.open === 'function' &&
-    typeof manager.options === 'object'
-  );
-}
-
-function isRoutePolicy(value: unknown): value is RoutePolicy {
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).every(
-    ([name, flag]) =>
-      (name === 'readOnly' || name === 'failOpen') && (flag === undefined || typeof flag === 'boolean'),
-  );
-}
+export type ResolvedExpressOptions<Data extends SessionData> = ResolvedAdapterOptions<Data, IncomingMessage>;
 
 /** Validates the options (naming the offending one) and builds the manager. */
 export function resolveExpressOptions<Data extends SessionData>(
   input: ExpressSessionOptions<Data>,
 ): ResolvedExpressOptions<Data> {
-  if (typeof input !== 'object' || input === null) {
-    throw new SessionConfigError(SOURCE, 'options', 'an object', input);
-  }
-  const { eager = false, cookie, policy, manager, ...managerOptions } = input;
-  if (typeof eager !== 'boolean' && typeof eager !== 'function') {
-    throw new SessionConfigError(SOURCE, 'eager', 'a boolean or a function of the request', eager);
-  }
-  if (cookie !== undefined && typeof cookie !== 'function') {
-    throw new SessionConfigError(
-      SOURCE,
-      'cookie',
-      'a function of the request returning cookie overrides',
-      cookie,
-    );
-  }
-  if (policy !== undefined && typeof policy !== 'function' && !isRoutePolicy(policy)) {
-    throw new SessionConfigError(
-      SOURCE,
-      'policy',
-      '{ readOnly?: boolean, failOpen?: boolean } or a function of the request',
-      policy,
-    );
-  }
-  let resolved: SessionManager<Data>;
-  if (manager !== undefined) {
-    if (!isManager(manager)) {
-      throw new SessionConfigError(
-        SOURCE,
-        'manager',
-        'a SessionManager from createSessionManager()',
-        manager,
-      );
-    }
-    const extra = Object.keys(managerOptions)[0];
-    if (extra !== undefined) {
-      throw new SessionConfigError(
-        SOURCE,
-        extra,
-        `absent when \`manager\` is given (only ${ADAPTER_KEYS.join(', ')} go beside it)`,
-        (managerOptions as Record<string, unknown>)[extra],
-      );
-    }
-    resolved = manager;
-  } else {
-    resolved = createSessionManager(managerOptions as SessionManagerOptions<Data>);
-  }
-  return {
-    manager: resolved,
-    eager: typeof eager === 'function' ? eager : () => eager,
-    cookie,
-    policy: typeof policy === 'function' ? policy : () => policy,
-  };
+  return resolveAdapterOptions('@sess/express', 'request', input);
 }
