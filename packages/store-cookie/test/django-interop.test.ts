@@ -1,7 +1,7 @@
 import { djangoDumps, djangoLoads } from '@sess/core';
 import { createTestClock } from '@sess/core/testing';
 import { describe, expect, it } from 'vitest';
-import { DjangoOpError, djangoAtLeast } from '../../django-interop/src/index.js';
+import { DjangoOpError, djangoAtLeast, INTEROP_SAMPLES } from '../../django-interop/src/index.js';
 import { COOKIE_AGE, COOKIE_SALT, nodeRequest, openDjangoCookieWorld, signedAt } from './django-support.js';
 
 /**
@@ -14,32 +14,6 @@ const { django, secretKey, version } = world;
 const manager = world.manager();
 const readsIso = djangoAtLeast(django.version, 4, 1);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-const samples: Record<string, Record<string, unknown>> = {
-  unicode: {
-    accents: 'Zoë ☃ héllo',
-    cjk: '日本語のテキスト',
-    astral: '😀 👩‍👩‍👧 𝕳',
-    quotes: 'he said "hi"\n\t\\ /',
-    controls: 'nul\u0000 del\u007f sep\u2028',
-    'ключ 🔑': 'a unicode key',
-  },
-  nested: {
-    cart: { items: [{ sku: 'a-1', qty: 2, price: 9.99 }], coupon: null, gift: false },
-    matrix: [[1, 2], [3, [4, []]], {}],
-    big: 2 ** 53 - 1,
-    negative: -17,
-    tiny: 1e-7,
-  },
-  'large and compressible': {
-    history: Array.from({ length: 400 }, (_, i) => ({ page: `/catalog/books/${i % 20}`, seen: true })),
-  },
-  'a Django login': {
-    _auth_user_id: '42',
-    _auth_user_backend: 'django.contrib.auth.backends.ModelBackend',
-    _auth_user_hash: 'f1c3b5a8e0d94c2b7a6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a',
-  },
-};
 
 /** A cookie Django's middleware set for a new session holding `data`. */
 async function djangoCookie(data: Record<string, unknown>): Promise<string> {
@@ -63,7 +37,7 @@ const tamper = (value: string): string => {
 };
 
 describe('Django signs, Node reads and changes it, Django reads the change', () => {
-  for (const [name, data] of Object.entries(samples)) {
+  for (const [name, data] of Object.entries(INTEROP_SAMPLES)) {
     it(`${name}`, async () => {
       const value = await djangoCookie(data);
       let seen: unknown;
@@ -82,7 +56,7 @@ describe('Django signs, Node reads and changes it, Django reads the change', () 
   }
 
   it('a Node handler sees who is logged in, and leaves Django’s login keys intact', async () => {
-    const login = samples['a Django login'] as Record<string, string>;
+    const login = INTEROP_SAMPLES['a Django login'] as Record<string, string>;
     const value = await djangoCookie({ ...login, cart: [1] });
     let user: unknown;
     const response = await nodeRequest(manager, value, (session) => {
@@ -101,7 +75,7 @@ describe('Django signs, Node reads and changes it, Django reads the change', () 
 });
 
 describe('Node signs, Django reads and changes it, Node reads the change', () => {
-  for (const [name, data] of Object.entries(samples)) {
+  for (const [name, data] of Object.entries(INTEROP_SAMPLES)) {
     it(`${name}`, async () => {
       const created = await nodeRequest(manager, null, (session) => session.update(data));
       const first = Object.keys(data)[0] as string;
@@ -141,7 +115,7 @@ describe('the same bytes', () => {
   });
 
   it('compressed payloads (zlib, a "." before the payload) go both ways', async () => {
-    const large = samples['large and compressible'] as Record<string, unknown>;
+    const large = INTEROP_SAMPLES['large and compressible'] as Record<string, unknown>;
     const fromDjango = await djangoCookie(large);
     expect(fromDjango).toMatch(/^\.eJ/);
     await nodeRequest(manager, fromDjango, (session) => {

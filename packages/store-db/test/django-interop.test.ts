@@ -1,9 +1,15 @@
 import { SessionInterrupted } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import {
+  driveCompressedBothWays,
   driveDjangoLogin,
+  driveDjangoLogout,
   driveDjangoRoundTrip,
+  driveKeySalt,
+  driveLastWriterWins,
   driveNodeRoundTrip,
+  driveTamperedByDjango,
+  driveTamperedByNode,
   INTEROP_SAMPLES,
 } from '../../django-interop/src/index.js';
 import { djangoRow, managerFor, nodeRequest, openDjangoWorld } from './django-support.js';
@@ -17,25 +23,32 @@ const { django } = world;
 const store = world.store();
 const manager = managerFor(store);
 
+/** Replaces one character of the payload, keeping the signature: what an attacker with DB access can do. */
+async function tamper(key: string): Promise<void> {
+  const row = await djangoRow(world, key);
+  const text = row?.sessionData as string;
+  const forged = `${text[0] === 'e' ? 'f' : 'e'}${text.slice(1)}`;
+  await world.pool.query('UPDATE django_session SET session_data = $2 WHERE session_key = $1', [key, forged]);
+}
+
+/** This engine's side of the cases shared with store-file (django-interop/src/interop-cases.ts). */
+const engine = {
+  django,
+  store,
+  manager,
+  storeWith: world.store,
+  managerFor,
+  stored: async (key: string) => (await djangoRow(world, key))?.sessionData ?? null,
+  tamper,
+};
+
 describe('Django creates, Node reads and changes it, Django reads the change', () => {
   for (const [name, data] of Object.entries(INTEROP_SAMPLES)) {
     it(`${name}`, () => driveDjangoRoundTrip(django, manager, data));
   }
 
-  it('compressed payloads (zlib, a "." before the payload) go both ways', async () => {
-    const data = INTEROP_SAMPLES['large and compressible'] as Record<string, unknown>;
-    const fromDjango = (await django.createSession(data)).key as string;
-    expect((await djangoRow(world, fromDjango))?.sessionData).toMatch(/^\.eJ/);
-    expect((await store.load(fromDjango))?.data).toEqual(data);
-
-    const fromNode = (await nodeRequest(manager, null, (session) => session.update(data)))
-      .cookieKey as string;
-    const row = await djangoRow(world, fromNode);
-    expect(row?.sessionData).toMatch(/^\.eJ/);
-    expect(row?.sessionData.length).toBeLessThan(JSON.stringify(data).length / 4);
-    expect((await django.loadSession(fromNode)).data).toEqual(data);
-    expect((await django.decode(row?.sessionData as string)).data).toEqual(data);
-  });
+  it('compressed payloads (zlib, a "." before the payload) go both ways', () =>
+    driveCompressedBothWays(engine));
 
   it('a Node handler sees who is logged in, and leaves Django’s login keys intact', () =>
     driveDjangoLogin(django, manager));
@@ -48,62 +61,15 @@ describe('Node creates, Django reads and changes it, Node reads the change', () 
 });
 
 describe('a project with its own SessionStore subclass (another key salt)', () => {
-  const keySalt = 'django.contrib.sessions.ProjectSessionStore';
-
-  it('keySalt makes both sides agree, and the default salt refuses those rows', async () => {
-    const key = (await django.createSession({ a: 1 }, { keySalt })).key as string;
-    expect(await store.load(key)).toBeNull();
-
-    const salted = managerFor(world.store({ keySalt }));
-    await nodeRequest(salted, key, (session) => session.set('b', 2));
-    expect((await django.loadSession(key, { keySalt })).data).toEqual({ a: 1, b: 2 });
-    const plain = await django.loadSession(key);
-    expect(plain.data).toEqual({});
-    expect(plain.logs.map((log) => log.message)).toContain('Session data corrupted');
-  });
+  it('keySalt makes both sides agree, and the default salt refuses those rows', () => driveKeySalt(engine));
 });
 
 describe('bad rows are rejected by both', () => {
-  /** Replaces one character of the payload, keeping the signature: what an attacker with DB access can do. */
-  async function tamper(key: string): Promise<void> {
-    const row = await djangoRow(world, key);
-    const text = row?.sessionData as string;
-    const forged = `${text[0] === 'e' ? 'f' : 'e'}${text.slice(1)}`;
-    await world.pool.query('UPDATE django_session SET session_data = $2 WHERE session_key = $1', [
-      key,
-      forged,
-    ]);
-  }
+  it('a tampered session_data written by Django: Node starts a new session, Django logs it and keeps the key', () =>
+    driveTamperedByDjango(engine));
 
-  it('a tampered session_data written by Django: Node starts a new session, Django logs it and keeps the key', async () => {
-    const reasons: string[] = [];
-    const watched = managerFor(world.store({ onInvalidData: (reason) => reasons.push(reason) }));
-    const key = (await django.createSession({ _auth_user_id: '7' })).key as string;
-    await tamper(key);
-
-    let size = -1;
-    const response = await nodeRequest(watched, key, (session) => {
-      size = session.size;
-      expect(session.key).toBeNull();
-    });
-    expect(size).toBe(0);
-    // Not adopted: the request carried a cookie and the session is empty, so the cookie is deleted.
-    expect(response.cookieKey).toBeNull();
-    expect(reasons).toEqual(['bad-signature']);
-
-    const back = await django.loadSession(key);
-    expect(back.data).toEqual({});
-    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
-  });
-
-  it('a tampered session_data written by Node: Django rejects it, and so does Node', async () => {
-    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '8'))).cookieKey;
-    await tamper(key as string);
-    expect(await store.load(key as string)).toBeNull();
-    const back = await django.loadSession(key as string);
-    expect(back.data).toEqual({});
-    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
-  });
+  it('a tampered session_data written by Node: Django rejects it, and so does Node', () =>
+    driveTamperedByNode(engine));
 
   it('a row signed under another SECRET_KEY is refused (a misconfigured secretKey shows in onInvalidData)', async () => {
     const reasons: string[] = [];
@@ -167,12 +133,7 @@ describe('lifecycle across the two apps', () => {
     expect(await django.loadSession(key)).toMatchObject({ key: null, data: {} });
   });
 
-  it('a logout in Django (flush) ends the session for Node', async () => {
-    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '9'))).cookieKey;
-    const response = await django.request(`sessionid=${key}`, [['flush']]);
-    expect(response.cookies.sessionid?.value).toBe('');
-    expect(await store.load(key as string)).toBeNull();
-  });
+  it('a logout in Django (flush) ends the session for Node', () => driveDjangoLogout(engine));
 
   it('a session deleted by Django during a Node request raises SessionInterrupted, never re-creates it', async () => {
     const key = (await django.createSession({ n: 1 })).key as string;
@@ -193,12 +154,6 @@ describe('lifecycle across the two apps', () => {
     expect(await djangoRow(world, key)).toBeNull();
   });
 
-  it('whole-record writes: the last writer wins (a documented limit of Django mode)', async () => {
-    const key = (await django.createSession({ a: 1 })).key as string;
-    const request = manager.open({ cookieHeader: `sessionid=${key}` });
-    (await request.load()).set('fromNode', true);
-    await django.modifySession(key, [['set', 'fromDjango', true]]);
-    await request.commit(200);
-    expect((await django.loadSession(key)).data).toEqual({ a: 1, fromNode: true });
-  });
+  it('whole-record writes: the last writer wins (a documented limit of Django mode)', () =>
+    driveLastWriterWins(engine));
 });

@@ -1,7 +1,7 @@
 import { djangoLoads, withSecondsExpiry } from '@sess/core';
 import { createTestClock } from '@sess/core/testing';
 import { describe, expect, it } from 'vitest';
-import { DjangoOpError, djangoAtLeast } from '../../django-interop/src/index.js';
+import { describeExpiryReadByDjango, djangoAtLeast } from '../../django-interop/src/index.js';
 import {
   COOKIE_AGE,
   managerFor,
@@ -188,54 +188,13 @@ describe('expiry set by Django, read and kept by Node', () => {
   });
 });
 
-describe('expiry set by Node, read by Django', () => {
-  it('setExpiry(600): Django reads the age and its middleware sends Max-Age 600', async () => {
-    const key = (await nodeRequest(manager, null, (session) => session.setExpiry(600))).cookieKey as string;
-    expect(await django.loadSession(key)).toMatchObject({ data: { _session_expiry: 600 }, expiryAge: 600 });
-    const response = await django.request(`sessionid=${key}`, [['set', 'touched', true]]);
-    expect(response.cookies.sessionid?.['max-age']).toBe(600);
-  });
-
-  it('setExpiry(0): Django sends a browser-session cookie', async () => {
-    const key = (await nodeRequest(manager, null, (session) => session.setExpiry(0))).cookieKey as string;
-    expect(await django.loadSession(key)).toMatchObject({ expireAtBrowserClose: true });
-    const response = await django.request(`sessionid=${key}`, [['set', 'touched', true]]);
-    expect(response.cookies.sessionid?.value).toBe(key);
-    expect(response.cookies.sessionid?.['max-age']).toBeUndefined();
-  });
-
-  it(`setExpiry(Date) with version '${version}': ${
-    readsIso ? 'an ISO instant Django reads' : 'whole seconds from the save, which Django 3.2 reads'
-  }`, async () => {
-    const instant = Date.now() + 3_600_000;
-    const before = Date.now();
-    const key = (await nodeRequest(manager, null, (session) => session.setExpiry(new Date(instant))))
-      .cookieKey as string;
-    const stored = (await storedData(key))._session_expiry;
-    if (readsIso) {
-      expect(typeof stored).toBe('string');
-      expect(Date.parse((await django.loadSession(key)).expiryDate as string)).toBe(instant);
-    } else {
-      expect(stored).toBeGreaterThanOrEqual(3599);
-      expect(stored).toBeLessThanOrEqual(Math.ceil((instant - before) / 1000));
-    }
-    const response = await django.request(`sessionid=${key}`, [['set', 'touched', true]]);
-    expect(Number(response.cookies.sessionid?.['max-age'])).toBeGreaterThan(3590);
-    expect(Number(response.cookies.sessionid?.['max-age'])).toBeLessThanOrEqual(3600);
-  });
-
-  it(`why the version matters: an ISO expiry written for Django 5.2 ${
-    readsIso ? `is read by Django ${version} as well` : `breaks Django ${version}'s file backend (TypeError)`
-  }`, async () => {
-    const isoManager = managerFor(world.store({ version: '5.2' }));
-    const key = (
-      await nodeRequest(isoManager, null, (session) => session.setExpiry(new Date(Date.now() + 60_000)))
-    ).cookieKey as string;
-    expect(typeof (await storedData(key))._session_expiry).toBe('string');
-    const attempt = django.request(`sessionid=${key}`, [['set', 'touched', true]]);
-    if (readsIso) await expect(attempt).resolves.toMatchObject({ key });
-    else await expect(attempt).rejects.toMatchObject({ constructor: DjangoOpError, type: 'TypeError' });
-  });
+describeExpiryReadByDjango({
+  django,
+  version,
+  manager,
+  isoManager: () => managerFor(world.store({ version: '5.2' })),
+  storedData,
+  breaks: 'file backend',
 });
 
 describe('withSecondsExpiry (the form for a Django older than 4.1)', () => {

@@ -3,9 +3,15 @@ import path from 'node:path';
 import { SessionInterrupted } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import {
+  driveCompressedBothWays,
   driveDjangoLogin,
+  driveDjangoLogout,
   driveDjangoRoundTrip,
+  driveKeySalt,
+  driveLastWriterWins,
   driveNodeRoundTrip,
+  driveTamperedByDjango,
+  driveTamperedByNode,
   INTEROP_SAMPLES,
 } from '../../django-interop/src/index.js';
 import { managerFor, nodeRequest, openDjangoFileWorld, sessionFile, sessionPath } from './django-support.js';
@@ -19,25 +25,30 @@ const { django } = world;
 const store = world.store();
 const manager = managerFor(store);
 
+/** Replaces one character of the payload, keeping the signature: what an attacker with write access can do. */
+async function tamper(key: string): Promise<void> {
+  const text = (await sessionFile(world, key)) as string;
+  await writeFile(sessionPath(world, key), `${text[0] === 'e' ? 'f' : 'e'}${text.slice(1)}`);
+}
+
+/** This engine's side of the cases shared with store-db (django-interop/src/interop-cases.ts). */
+const engine = {
+  django,
+  store,
+  manager,
+  storeWith: world.store,
+  managerFor,
+  stored: (key: string) => sessionFile(world, key),
+  tamper,
+};
+
 describe('Django creates, Node reads and changes it, Django reads the change', () => {
   for (const [name, data] of Object.entries(INTEROP_SAMPLES)) {
     it(`${name}`, () => driveDjangoRoundTrip(django, manager, data));
   }
 
-  it('compressed payloads (zlib, a "." before the payload) go both ways', async () => {
-    const data = INTEROP_SAMPLES['large and compressible'] as Record<string, unknown>;
-    const fromDjango = (await django.createSession(data)).key as string;
-    expect(await sessionFile(world, fromDjango)).toMatch(/^\.eJ/);
-    expect((await store.load(fromDjango))?.data).toEqual(data);
-
-    const fromNode = (await nodeRequest(manager, null, (session) => session.update(data)))
-      .cookieKey as string;
-    const content = (await sessionFile(world, fromNode)) as string;
-    expect(content).toMatch(/^\.eJ/);
-    expect(content.length).toBeLessThan(JSON.stringify(data).length / 4);
-    expect((await django.loadSession(fromNode)).data).toEqual(data);
-    expect((await django.decode(content)).data).toEqual(data);
-  });
+  it('compressed payloads (zlib, a "." before the payload) go both ways', () =>
+    driveCompressedBothWays(engine));
 
   it('a Node handler sees who is logged in, and leaves Django’s login keys intact', () =>
     driveDjangoLogin(django, manager));
@@ -61,56 +72,15 @@ describe('Node creates, Django reads and changes it, Node reads the change', () 
 });
 
 describe('a project with its own SessionStore subclass (another key salt)', () => {
-  const keySalt = 'django.contrib.sessions.ProjectSessionStore';
-
-  it('keySalt makes both sides agree, and the default salt refuses those files', async () => {
-    const key = (await django.createSession({ a: 1 }, { keySalt })).key as string;
-    expect(await store.load(key)).toBeNull();
-
-    const salted = managerFor(world.store({ keySalt }));
-    await nodeRequest(salted, key, (session) => session.set('b', 2));
-    expect((await django.loadSession(key, { keySalt })).data).toEqual({ a: 1, b: 2 });
-    const plain = await django.loadSession(key);
-    expect(plain.data).toEqual({});
-    expect(plain.logs.map((log) => log.message)).toContain('Session data corrupted');
-  });
+  it('keySalt makes both sides agree, and the default salt refuses those files', () => driveKeySalt(engine));
 });
 
 describe('bad files are rejected by both', () => {
-  /** Replaces one character of the payload, keeping the signature: what an attacker with write access can do. */
-  async function tamper(key: string): Promise<void> {
-    const text = (await sessionFile(world, key)) as string;
-    await writeFile(sessionPath(world, key), `${text[0] === 'e' ? 'f' : 'e'}${text.slice(1)}`);
-  }
+  it('a tampered file written by Django: Node starts a new session, Django logs it', () =>
+    driveTamperedByDjango(engine));
 
-  it('a tampered file written by Django: Node starts a new session, Django logs it', async () => {
-    const reasons: string[] = [];
-    const watched = managerFor(world.store({ onInvalidData: (reason) => reasons.push(reason) }));
-    const key = (await django.createSession({ _auth_user_id: '7' })).key as string;
-    await tamper(key);
-
-    let size = -1;
-    const response = await nodeRequest(watched, key, (session) => {
-      size = session.size;
-      expect(session.key).toBeNull();
-    });
-    expect(size).toBe(0);
-    expect(response.cookieKey).toBeNull();
-    expect(reasons).toEqual(['bad-signature']);
-
-    const back = await django.loadSession(key);
-    expect(back.data).toEqual({});
-    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
-  });
-
-  it('a tampered file written by Node: Django rejects it, and so does Node', async () => {
-    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '8'))).cookieKey;
-    await tamper(key as string);
-    expect(await store.load(key as string)).toBeNull();
-    const back = await django.loadSession(key as string);
-    expect(back.data).toEqual({});
-    expect(back.logs.map((log) => log.message)).toContain('Session data corrupted');
-  });
+  it('a tampered file written by Node: Django rejects it, and so does Node', () =>
+    driveTamperedByNode(engine));
 
   it('a file signed under another SECRET_KEY is refused, and a sweep with that key leaves it alone', async () => {
     const reasons: string[] = [];
@@ -165,12 +135,7 @@ describe('lifecycle across the two apps', () => {
     expect(exists).toMatchObject({ ok: true, exists: false });
   });
 
-  it('a logout in Django (flush) ends the session for Node', async () => {
-    const key = (await nodeRequest(manager, null, (session) => session.set('_auth_user_id', '9'))).cookieKey;
-    const response = await django.request(`sessionid=${key}`, [['flush']]);
-    expect(response.cookies.sessionid?.value).toBe('');
-    expect(await store.load(key as string)).toBeNull();
-  });
+  it('a logout in Django (flush) ends the session for Node', () => driveDjangoLogout(engine));
 
   it('a session deleted by Django during a Node request raises SessionInterrupted, never re-creates it', async () => {
     const key = (await django.createSession({ n: 1 })).key as string;
@@ -190,14 +155,8 @@ describe('lifecycle across the two apps', () => {
     expect(await sessionFile(world, key)).toBeNull();
   });
 
-  it('whole-record writes: the last writer wins (a documented limit of Django mode)', async () => {
-    const key = (await django.createSession({ a: 1 })).key as string;
-    const request = manager.open({ cookieHeader: `sessionid=${key}` });
-    (await request.load()).set('fromNode', true);
-    await django.modifySession(key, [['set', 'fromDjango', true]]);
-    await request.commit(200);
-    expect((await django.loadSession(key)).data).toEqual({ a: 1, fromNode: true });
-  });
+  it('whole-record writes: the last writer wins (a documented limit of Django mode)', () =>
+    driveLastWriterWins(engine));
 });
 
 describe('the shared directory', () => {
