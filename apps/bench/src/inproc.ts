@@ -86,15 +86,21 @@ async function sessApp(root: string): Promise<Handler> {
   return app.callback() as Handler;
 }
 
+/** Who waits for each response's `end()` to run (Node's own `end`, after any wrapper let it through). */
+const ended = new WeakMap<http.ServerResponse, () => void>();
+const nodeEnd = http.ServerResponse.prototype.end;
+// Patched on the prototype, not on each response: an own `end` on the response would change how a session
+// middleware that wraps the response's methods sets itself up, and so what is measured.
+http.ServerResponse.prototype.end = function end(this: http.ServerResponse, ...args: unknown[]) {
+  const out = (nodeEnd as (...a: unknown[]) => unknown).apply(this, args);
+  ended.get(this)?.();
+  return out;
+} as typeof nodeEnd;
+
 function expressHandler(app: express.Express): Handler {
   return (req, res) =>
     new Promise<void>((done) => {
-      const end = res.end;
-      res.end = function (this: http.ServerResponse, ...args: unknown[]) {
-        const out = (end as (...a: unknown[]) => unknown).apply(this, args);
-        done();
-        return out;
-      } as typeof res.end;
+      ended.set(res, done);
       app(req as express.Request, res as express.Response);
     });
 }
