@@ -31,8 +31,6 @@ export type KoaSessionMiddleware<Data extends SessionData = SessionData> = Middl
   SessionContext<Data>
 > & { readonly manager: SessionManager<Data> };
 
-const seen = new WeakSet<object>();
-
 /** The request's session, behind the getter of `ctx.session`. */
 const opened = Symbol('sess.koa.request');
 
@@ -59,11 +57,11 @@ export function session<Data extends SessionData = SessionData>(
   const { manager, eager, cookie, policy } = resolveKoaOptions(options);
 
   const middleware: Middleware<DefaultState, SessionContext<Data>> = async (ctx, next) => {
-    if (seen.has(ctx)) {
+    // Mounted twice (or two middlewares): the first one to see the context owns its session.
+    if ((ctx as Carrier)[opened]) {
       await next();
       return;
     }
-    seen.add(ctx);
     const overrides = cookie?.(ctx as unknown as Context);
     const routePolicy = policy(ctx as unknown as Context);
     const input: SessionRequest = {
