@@ -35,7 +35,8 @@ class Hold {
   constructor(
     readonly res: ServerResponse,
     readonly hooks: HoldHooks,
-    readonly original: Readonly<Record<Method, Original>>,
+    /** The methods to replay into; null for Node's own (`ServerResponse.prototype`, looked up at each call). */
+    readonly original: Readonly<Record<Method, Original>> | null,
   ) {}
 
   invoke(method: Method, args: unknown[]): unknown {
@@ -62,7 +63,8 @@ class Hold {
   }
 
   call(method: Method, args: unknown[]): unknown {
-    return this.original[method].apply(this.res, args);
+    const original = this.original ? this.original[method] : (ServerResponse.prototype[method] as Original);
+    return original.apply(this.res, args);
   }
 
   /** Returns true when the call must be queued. */
@@ -143,9 +145,11 @@ function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | 
     for (const method of METHODS) {
       shared[method] = function held(this: ServerResponse, ...args: unknown[]) {
         const hold = holds.get(this);
-        return hold
-          ? hold.invoke(method, args)
-          : (ServerResponse.prototype[method] as Original).apply(this, args);
+        // Once released, a held response goes straight to Node's method, as invoke would with more work.
+        if (!hold || hold.state === 'released') {
+          return (ServerResponse.prototype[method] as Original).apply(this, args);
+        }
+        return hold.invoke(method, args);
       };
     }
     Object.defineProperty(shared, wrapped, { value: true });
@@ -164,13 +168,7 @@ function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | 
 export function holdResponse(res: ServerResponse, hooks: HoldHooks): void {
   const shared = sharedPrototypeOf(res);
   if (shared) {
-    const original = {
-      writeHead: ServerResponse.prototype.writeHead,
-      write: ServerResponse.prototype.write,
-      end: ServerResponse.prototype.end,
-      flushHeaders: ServerResponse.prototype.flushHeaders,
-    } as Record<Method, Original>;
-    holds.set(res, new Hold(res, hooks, original));
+    holds.set(res, new Hold(res, hooks, null));
     return;
   }
   const original = {
