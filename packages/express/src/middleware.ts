@@ -152,6 +152,8 @@ export function session<Data extends SessionData = SessionData>(
   options: ExpressSessionOptions<Data>,
 ): SessionMiddleware<Data> {
   const { manager, eager, cookie, policy } = resolveExpressOptions(options);
+  // Only `cookieSecure: 'auto'` looks at the protocol; Express works it out from X-Forwarded-Proto each time.
+  const readsProtocol = manager.options.cookieSecure === 'auto';
 
   const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
     if (states.has(req)) {
@@ -162,9 +164,9 @@ export function session<Data extends SessionData = SessionData>(
     const routePolicy = policy(req);
     const input: SessionRequest = {
       cookieHeader: req.headers.cookie,
-      secure: isSecure(req),
       header: (name) => headerOf(req, name),
     };
+    if (readsProtocol) input.secure = isSecure(req);
     if (overrides) input.cookie = overrides;
     if (routePolicy) input.policy = routePolicy;
     const state = new RequestState(manager, manager.open(input), req, res, next);

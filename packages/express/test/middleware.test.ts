@@ -153,6 +153,27 @@ describe.each<[string, ExpressFactory]>([
     expect((await new Client(server.url).get('/')).body).toBe('{"mine":true}');
   });
 
+  it.each([
+    ['https', true],
+    ['http', false],
+  ])(
+    "cookieSecure 'auto' behind a trusted proxy: X-Forwarded-Proto %s gives Secure %s",
+    async (proto, secure) => {
+      const sessions = session<Cart>({ store: createMemoryStore(), cookieSecure: 'auto' });
+      const app = factory();
+      app.set('trust proxy', 1);
+      app.use(sessions);
+      app.get('/', async (req, res) => {
+        (await sessions.getSession(req)).set('num_visits', 1);
+        res.send('ok');
+      });
+      server = await listen(app);
+      const response = await new Client(server.url).get('/', { 'x-forwarded-proto': proto });
+      expect(response.setCookies).toHaveLength(1);
+      expect(response.setCookies[0]?.attributes.has('secure')).toBe(secure);
+    },
+  );
+
   it('getSession(req) of the middleware rejects for a request it did not see', async () => {
     const sessions = session({ store: createMemoryStore() });
     const app = factory();

@@ -55,6 +55,8 @@ export function session<Data extends SessionData = SessionData>(
   options: KoaSessionOptions<Data>,
 ): KoaSessionMiddleware<Data> {
   const { manager, eager, cookie, policy } = resolveKoaOptions(options);
+  // Only `cookieSecure: 'auto'` looks at the protocol; working it out parses X-Forwarded-Proto behind a proxy.
+  const readsProtocol = manager.options.cookieSecure === 'auto';
 
   const middleware: Middleware<DefaultState, SessionContext<Data>> = async (ctx, next) => {
     // Mounted twice (or two middlewares): the first one to see the context owns its session.
@@ -66,9 +68,9 @@ export function session<Data extends SessionData = SessionData>(
     const routePolicy = policy(ctx as unknown as Context);
     const input: SessionRequest = {
       cookieHeader: ctx.get('Cookie'),
-      secure: ctx.secure,
       header: (name) => ctx.get(name) || undefined,
     };
+    if (readsProtocol) input.secure = ctx.secure;
     if (overrides) input.cookie = overrides;
     if (routePolicy) input.policy = routePolicy;
     const request = manager.open(input);
