@@ -6,14 +6,18 @@
  * measures is what sess adds per request on top of the bare framework, and the slices make it steady even when
  * other work shares the machine. With `--against <checkout>` the same app also runs on the sess packages of
  * another checkout (its `packages/<name>/dist`), so a change is measured against the code before it.
+ * `--engine cookie` uses the sealed cookie engine (beside the AES-GCM floor on Koa); `--engine redis` the Redis
+ * store on a server you run (`--redis-url`, default `$REDIS_URL`), beside the ioredis floor on Koa: then the
+ * driver's work counts too, and the requests wait for Redis one at a time (waiting costs no CPU).
  */
 import http from 'node:http';
 import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
+import { Redis } from 'ioredis';
 import Koa from 'koa';
-import { cookieFloor } from './contenders/floor-logic.js';
+import { cookieFloor, redisFloor } from './contenders/floor-logic.js';
 import { SECRET, VISITS, visitsBody, visitsOf } from './contenders/shared.js';
 import { median } from './stats.js';
 
@@ -26,8 +30,12 @@ const { values } = parseArgs({
     against: { type: 'string' },
     slices: { type: 'string', default: '15' },
     requests: { type: 'string', default: '2000' },
+    'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
+/** With `--engine redis`: one client for every contender (sess's store and the floor), on a Redis you run. */
+const redis =
+  values.engine === 'redis' ? new Redis(values['redis-url'], { maxRetriesPerRequest: 1 }) : undefined;
 const KEY = 'abcdefghij0123456789abcdefghij01';
 const HERE = resolve(new URL('../../..', import.meta.url).pathname);
 
@@ -56,7 +64,13 @@ async function sessApp(root: string): Promise<Handler> {
   const engine =
     values.engine === 'cookie'
       ? { backend: (await dist('store-cookie')).createCookieBackend({ secrets: [SECRET] }) }
-      : { store: stubStore() };
+      : redis
+        ? {
+            store: (await dist('store-redis')).createRedisStore(redis, {
+              prefix: `inproc:${Math.random()}:`,
+            }),
+          }
+        : { store: stubStore() };
   if (values.framework === 'express') {
     const sessions = (await dist('express')).session({ ...engine, cookieSecure: true });
     const app = express();
@@ -86,15 +100,21 @@ async function sessApp(root: string): Promise<Handler> {
   return app.callback() as Handler;
 }
 
+/** Who waits for each response's `end()` to run (Node's own `end`, after any wrapper let it through). */
+const ended = new WeakMap<http.ServerResponse, () => void>();
+const nodeEnd = http.ServerResponse.prototype.end;
+// Patched on the prototype, not on each response: an own `end` on the response would change how a session
+// middleware that wraps the response's methods sets itself up, and so what is measured.
+http.ServerResponse.prototype.end = function end(this: http.ServerResponse, ...args: unknown[]) {
+  const out = (nodeEnd as (...a: unknown[]) => unknown).apply(this, args);
+  ended.get(this)?.();
+  return out;
+} as typeof nodeEnd;
+
 function expressHandler(app: express.Express): Handler {
   return (req, res) =>
     new Promise<void>((done) => {
-      const end = res.end;
-      res.end = function (this: http.ServerResponse, ...args: unknown[]) {
-        const out = (end as (...a: unknown[]) => unknown).apply(this, args);
-        done();
-        return out;
-      } as typeof res.end;
+      ended.set(res, done);
       app(req as express.Request, res as express.Response);
     });
 }
@@ -116,8 +136,7 @@ function bareApp(): Handler {
   return app.callback() as Handler;
 }
 
-function cookieFloorApp(): Handler {
-  const floor = cookieFloor();
+function floorApp(floor: ReturnType<typeof cookieFloor>): Handler {
   const app = new Koa();
   app.proxy = true;
   app.use(async (ctx) => {
@@ -138,9 +157,9 @@ async function request(handler: Handler, cookie: string | undefined): Promise<ht
   return res;
 }
 
-/** The cookie a returning visitor sends: a stub key, or a real sealed cookie from a first visit. */
-async function cookieOf(handler: Handler, sealed: boolean): Promise<string> {
-  if (!sealed) return `sessionid=${KEY}`;
+/** The cookie a returning visitor sends: a stub key, or a real cookie from a first visit. */
+async function cookieOf(handler: Handler, real: boolean): Promise<string> {
+  if (!real) return `sessionid=${KEY}`;
   const header = (await request(handler, undefined)).getHeader('set-cookie');
   return String(Array.isArray(header) ? header[0] : header).split(';')[0] ?? '';
 }
@@ -149,11 +168,14 @@ const contenders: Record<string, { handler: Handler; cookie: string }> = {};
 const add = async (name: string, handler: Handler, sealed: boolean) => {
   contenders[name] = { handler, cookie: await cookieOf(handler, sealed) };
 };
-const sealed = values.engine === 'cookie';
+const sealed = values.engine === 'cookie' || redis !== undefined;
 await add(`sess (${HERE})`, await sessApp(HERE), sealed);
 if (values.against)
   await add(`sess (${resolve(values.against)})`, await sessApp(resolve(values.against)), sealed);
-if (sealed && values.framework === 'koa') await add('floor: AES-GCM cookie', cookieFloorApp(), true);
+if (values.framework === 'koa' && values.engine === 'cookie')
+  await add('floor: AES-GCM cookie', floorApp(cookieFloor()), true);
+if (values.framework === 'koa' && redis)
+  await add('floor: ioredis + HMAC cookie', floorApp(redisFloor(redis)), true);
 await add(`bare ${values.framework}`, bareApp(), false);
 
 const slices = Number(values.slices);
@@ -178,3 +200,4 @@ for (const [name, list] of Object.entries(costs)) {
     `  ${cost.toFixed(1).padStart(7)} µs   +${(cost - bare).toFixed(1).padStart(6)} over bare   ${name}`,
   );
 }
+redis?.disconnect();

@@ -9,7 +9,7 @@ const times = (value: number | null): string => (value === null ? '' : `${value.
 export function markdownReport(results: BenchResults): string {
   const { method, machine, git } = results;
   const out: string[] = [
-    `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC, git \`${git.sha.slice(0, 10)}\`${git.dirty ? ' (with uncommitted changes)' : ''}, ${machine.cpuModel} × ${machine.cpus}, Node ${machine.node}, ${machine.wrk}.`,
+    `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC, git \`${git.sha.slice(0, 10)}\`${git.dirty ? ' (with uncommitted changes)' : ''}, ${machine.cpuModel} × ${machine.cpus}, Node ${machine.node}${machine.wrk ? `, ${machine.wrk}` : ''}.`,
     `Load average (1/5/15 min) ${machine.loadAverage.start.join(' / ')} at the start and ${machine.loadAverage.end.join(' / ')} at the end (other work on the machine).`,
     `${method.rounds} round(s) × ${method.durationSeconds} s per mix after ${method.warmupSeconds} s of warm-up, ${method.connections} connections, a pool of ${method.sessionPool} sessions; server on core ${method.serverCore ?? '-'}, wrk and the stores on core ${method.loadCore ?? '-'}.`,
     '',

@@ -173,15 +173,21 @@ function versions(): Record<string, string> {
   return found;
 }
 
-/** `wrk -v` prints its version and usage, and exits 1. */
+/**
+ * `wrk -v` prints its version and usage (and exits 1 on some builds). Debian's build says
+ * `wrk debian/4.1.0-3+b2 [epoll]`: reported as `wrk 4.1.0 (Debian 4.1.0-3+b2)`.
+ */
 function wrkVersion(): string {
   let text: string;
   try {
-    text = execFileSync('wrk', ['-v'], { encoding: 'utf8' });
+    text = execFileSync('wrk', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     text = String((error as { stdout?: unknown }).stdout ?? '');
   }
-  return `wrk ${/^wrk (\S+)/.exec(text)?.[1] ?? 'unknown'}`;
+  const version = /^wrk (\S+)/m.exec(text)?.[1];
+  if (!version) return 'wrk (version unknown)';
+  const debian = /^debian\/((\d+(?:\.\d+)*)\S*)$/.exec(version);
+  return debian ? `wrk ${debian[2]} (Debian ${debian[1]})` : `wrk ${version}`;
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);

@@ -58,29 +58,43 @@ export function serializeSetCookie(name: string, value: string | null, attribute
   if (value !== null && !VALUE.test(value)) {
     throw new TypeError(`[@sess/core] cookie ${name} has a value that is not a valid cookie-octet string`);
   }
-  for (const [attribute, text] of [
-    ['Domain', attributes.domain],
-    ['Path', attributes.path],
-  ] as const) {
-    if (text !== undefined && !ATTRIBUTE_VALUE.test(text)) {
-      throw new TypeError(
-        `[@sess/core] cookie ${name}: ${attribute} ${JSON.stringify(text)} contains a space, ';' or a control character`,
-      );
-    }
-  }
-  const parts = [`${name}=${value ?? ''}`];
-  if (attributes.domain) parts.push(`Domain=${attributes.domain}`);
-  parts.push(`Path=${attributes.path}`);
+  checkAttribute(name, 'Domain', attributes.domain);
+  checkAttribute(name, 'Path', attributes.path);
+  let header = `${name}=${value ?? ''}`;
+  if (attributes.domain) header += `; Domain=${attributes.domain}`;
+  header += `; Path=${attributes.path}`;
   if (value === null) {
-    parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0');
+    header += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0';
   } else {
-    if (attributes.expires !== null) parts.push(`Expires=${new Date(attributes.expires).toUTCString()}`);
-    if (attributes.maxAge !== null) parts.push(`Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`);
+    if (attributes.expires !== null) header += `; Expires=${httpDate(attributes.expires)}`;
+    if (attributes.maxAge !== null) header += `; Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`;
   }
-  if (attributes.secure) parts.push('Secure');
-  if (attributes.httpOnly) parts.push('HttpOnly');
-  if (attributes.sameSite) parts.push(`SameSite=${attributes.sameSite}`);
-  if (attributes.partitioned) parts.push('Partitioned');
-  if (attributes.priority) parts.push(`Priority=${attributes.priority}`);
-  return parts.join('; ');
+  if (attributes.secure) header += '; Secure';
+  if (attributes.httpOnly) header += '; HttpOnly';
+  if (attributes.sameSite) header += `; SameSite=${attributes.sameSite}`;
+  if (attributes.partitioned) header += '; Partitioned';
+  if (attributes.priority) header += `; Priority=${attributes.priority}`;
+  return header;
+}
+
+function checkAttribute(name: string, attribute: string, text: string | undefined): void {
+  if (text !== undefined && !ATTRIBUTE_VALUE.test(text)) {
+    throw new TypeError(
+      `[@sess/core] cookie ${name}: ${attribute} ${JSON.stringify(text)} contains a space, ';' or a control character`,
+    );
+  }
+}
+
+// `Expires` has whole seconds, and requests in the same second share it: formatting a date is slow.
+let cachedSecond = Number.NaN;
+let cachedDate = '';
+
+/** `ms` as an HTTP date (`Date#toUTCString`), remembered for the last second asked. */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedDate = new Date(ms).toUTCString();
+    cachedSecond = second;
+  }
+  return cachedDate;
 }

@@ -136,8 +136,13 @@ export class RequestSession<Data extends SessionData = SessionData> {
       this.#degraded = true;
       return this.#session_(null, true);
     }
-    let state = loaded ? await this.#validate(loaded) : null;
-    if (loaded && state && (await this.#pastDeadline(loaded, context.now))) state = null;
+    let state: SessionState | null = null;
+    if (loaded) {
+      // Awaited only when there is something to wait for: each await is a turn of the microtask queue.
+      state = options.schema ? await this.#validate(loaded) : this.#stateOf(loaded);
+      if (state && loaded.meta.deadline !== undefined && (await this.#pastDeadline(loaded, context.now)))
+        state = null;
+    }
     if (!loaded && this.hadCookie) this.#host.emit({ type: 'rejected', reason: 'unknown-or-invalid' });
     return this.#session_(state, policy.readOnly === true);
   }
@@ -160,8 +165,12 @@ export class RequestSession<Data extends SessionData = SessionData> {
     return true;
   }
 
+  #stateOf(loaded: LoadedSession): SessionState {
+    return { key: loaded.key, data: loaded.data, meta: loaded.meta, reissue: loaded.reissue === true };
+  }
+
   async #validate(loaded: LoadedSession): Promise<SessionState | null> {
-    const state = { key: loaded.key, data: loaded.data, meta: loaded.meta, reissue: loaded.reissue === true };
+    const state = this.#stateOf(loaded);
     const schema = this.#options.schema;
     if (!schema) return state;
     const result = await schema['~standard'].validate(loaded.data);

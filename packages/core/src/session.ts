@@ -41,6 +41,16 @@ export const sessionInternals = Symbol('sess.session.internals');
 
 type Key<Data> = Extract<keyof Data, string>;
 
+/** What the manager reaches through {@link sessionInternals}. */
+interface SessionInternals {
+  pending(): PendingChanges;
+  readonly record: SessionRecordState;
+  persist(): Promise<PersistResult>;
+  touch(): Promise<PersistResult>;
+  rotate(graceSeconds: number): Promise<PersistResult | null>;
+  commit(): void;
+}
+
 /**
  * The session of one request: dict-like, typed, with Django's `accessed` and `modified` flags and
  * expiry rules. Created by the manager; handlers get it from `await ctx.getSession()`.
@@ -57,6 +67,7 @@ export class Session<Data extends SessionData = SessionData> {
   readonly #readOnly: boolean;
   #data: SessionData;
   #committed = false;
+  #internals: SessionInternals | undefined;
 
   constructor(host: SessionHost, state: SessionState, options: { readOnly?: boolean } = {}) {
     this.#host = host;
@@ -292,7 +303,8 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** @internal */
   get [sessionInternals]() {
-    return {
+    // Built once per session: the commit reads it on every request.
+    this.#internals ??= {
       pending: (): PendingChanges => this.#pending(),
       record: this.#record,
       persist: (): Promise<PersistResult> => this.#persist(),
@@ -303,6 +315,7 @@ export class Session<Data extends SessionData = SessionData> {
         this.#committed = true;
       },
     };
+    return this.#internals;
   }
 
   async #persist(): Promise<PersistResult> {

@@ -1,26 +1,42 @@
 import { isSessionError, SessionStoreError, SessionStoreTimeout } from './errors.js';
 
+function storeFailure(store: string, operation: string, error: unknown): unknown {
+  if (isSessionError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SessionStoreError(`[${store}] ${operation} failed: ${reason}`, { operation, cause: error });
+}
+
 /**
  * Runs one store operation with a deadline, and turns driver failures into `SessionStoreError`
  * (keeping the driver's error as `cause`), so adapters can answer before headers are sent.
  */
-export async function guardStoreCall<T>(
+export function guardStoreCall<T>(
   store: string,
   operation: string,
   timeoutMs: number,
   call: () => Promise<T>,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SessionStoreTimeout(store, operation, timeoutMs)), timeoutMs);
+  // One promise settled by whichever comes first, the call or the timer: this runs twice per request, so
+  // it avoids the extra promises of an async function around Promise.race.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SessionStoreTimeout(store, operation, timeoutMs)), timeoutMs);
+    let pending: Promise<T>;
+    try {
+      pending = call();
+    } catch (error) {
+      clearTimeout(timer);
+      reject(storeFailure(store, operation, error));
+      return;
+    }
+    Promise.resolve(pending).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(storeFailure(store, operation, error));
+      },
+    );
   });
-  try {
-    return await Promise.race([call(), deadline]);
-  } catch (error) {
-    if (isSessionError(error)) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SessionStoreError(`[${store}] ${operation} failed: ${reason}`, { operation, cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
 }

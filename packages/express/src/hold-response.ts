@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 
@@ -18,6 +18,145 @@ export interface HoldHooks {
   failed(error: unknown): void;
 }
 
+const METHODS = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
+type Original = (...args: unknown[]) => unknown;
+
+/** The responses held now, by response: the shared wrappers find their state here. */
+const holds = new WeakMap<object, Hold>();
+/** Marks a prototype whose methods this module already wraps. */
+const wrapped = Symbol('sess.express.hold');
+
+/** The hold of one response: its state, what it queued, and the methods it replays into. */
+class Hold {
+  state: 'open' | 'holding' | 'released' | 'failed' = 'open';
+  readonly queue: HeldCall[] = [];
+  owesDrain = false;
+
+  constructor(
+    readonly res: ServerResponse,
+    readonly hooks: HoldHooks,
+    /** The methods to replay into; null for Node's own (`ServerResponse.prototype`, looked up at each call). */
+    readonly original: Readonly<Record<Method, Original>> | null,
+  ) {}
+
+  invoke(method: Method, args: unknown[]): unknown {
+    const res = this.res;
+    switch (method) {
+      case 'writeHead':
+        if (this.intercept(method, args, typeof args[0] === 'number' ? args[0] : res.statusCode)) return res;
+        return this.call(method, args);
+      case 'flushHeaders':
+        if (this.intercept(method, [], res.statusCode)) return undefined;
+        return this.call(method, []);
+      case 'write':
+        if (this.dropped(args)) return false;
+        if (this.intercept(method, args, res.statusCode)) {
+          this.owesDrain = true;
+          return false;
+        }
+        return this.call(method, args);
+      case 'end':
+        if (this.dropped(args)) return res;
+        if (this.intercept(method, args, res.statusCode)) return res;
+        return this.call(method, args);
+    }
+  }
+
+  call(method: Method, args: unknown[]): unknown {
+    const original = this.original ? this.original[method] : (ServerResponse.prototype[method] as Original);
+    return original.apply(this.res, args);
+  }
+
+  /** Returns true when the call must be queued. */
+  intercept(method: Method, args: unknown[], status: number): boolean {
+    if (this.state === 'holding') {
+      this.queue.push({ method, args });
+      return true;
+    }
+    if (this.state !== 'open') return false;
+    const pending = this.hooks.beforeHeaders(status);
+    if (!pending) {
+      this.state = 'released';
+      return false;
+    }
+    this.state = 'holding';
+    this.queue.push({ method, args });
+    pending.then(
+      () => this.release(),
+      (error: unknown) => this.fail(error),
+    );
+    return true;
+  }
+
+  release(): void {
+    const res = this.res;
+    this.state = 'released';
+    for (const held of this.queue) {
+      if (held.method === 'writeHead') held.args = headersToResponse(res, held.args);
+      this.call(held.method, held.args);
+    }
+    this.queue.length = 0;
+    if (this.owesDrain && !res.writableNeedDrain && !res.destroyed) res.emit('drain');
+  }
+
+  fail(error: unknown): void {
+    const res = this.res;
+    this.state = 'failed';
+    this.queue.length = 0;
+    if (!res.headersSent) {
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      res.statusCode = 500;
+    }
+    this.hooks.failed(error);
+  }
+
+  // Writes of the handler whose response was replaced by an error response: drop them quietly instead of
+  // letting Node raise "write after end".
+  dropped(args: unknown[]): boolean {
+    if (this.state !== 'failed' || !this.res.writableEnded) return false;
+    const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    if (callback) process.nextTick(callback);
+    return true;
+  }
+}
+
+/**
+ * The prototype to wrap for `res`, or null to wrap `res` itself. Express gives every response its app's
+ * prototype (`Object.setPrototypeOf`), and V8 then builds a new hidden class for each property added to the
+ * response: four wrappers cost microseconds per request and make later property reads on it slow. So
+ * under Express the wrappers go once on the prototype just below `ServerResponse.prototype` (Express's own
+ * response object, shared by every app and sub-app), and find the held response in a WeakMap. A response
+ * that already carries its own `writeHead`/`write`/`end`/`flushHeaders` (another middleware wrapped it)
+ * is wrapped itself, so the hold stays the outermost wrapper as before.
+ */
+function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | null {
+  let proto = Object.getPrototypeOf(res) as object | null;
+  if (proto === ServerResponse.prototype) return null;
+  for (const method of METHODS) if (Object.hasOwn(res, method)) return null;
+  while (proto !== null) {
+    const next = Object.getPrototypeOf(proto) as object | null;
+    if (next === ServerResponse.prototype) break;
+    proto = next;
+  }
+  if (proto === null) return null;
+  const shared = proto as Record<PropertyKey, unknown>;
+  if (!Object.hasOwn(shared, wrapped)) {
+    for (const method of METHODS) if (Object.hasOwn(shared, method)) return null;
+    for (const method of METHODS) {
+      shared[method] = function held(this: ServerResponse, ...args: unknown[]) {
+        const hold = holds.get(this);
+        // Once released, a held response goes straight to Node's method, as invoke would with more work.
+        if (!hold || hold.state === 'released') {
+          return (ServerResponse.prototype[method] as Original).apply(this, args);
+        }
+        return hold.invoke(method, args);
+      };
+    }
+    Object.defineProperty(shared, wrapped, { value: true });
+  }
+  return shared;
+}
+
 /**
  * Holds a Node response back until an async step has run before its headers go out. `writeHead`,
  * `write`, `end` and `flushHeaders` are synchronous, so the first of them starts the step and is queued
@@ -27,90 +166,29 @@ export interface HoldHooks {
  * `write() === false` while held and gets its `drain` after the replay.
  */
 export function holdResponse(res: ServerResponse, hooks: HoldHooks): void {
+  const shared = sharedPrototypeOf(res);
+  if (shared) {
+    holds.set(res, new Hold(res, hooks, null));
+    return;
+  }
   const original = {
     writeHead: res.writeHead,
     write: res.write,
     end: res.end,
     flushHeaders: res.flushHeaders,
-  };
-  let state: 'open' | 'holding' | 'released' | 'failed' = 'open';
-  const queue: HeldCall[] = [];
-  let owesDrain = false;
-
-  const call = (method: Method, args: unknown[]): unknown =>
-    (original[method] as (...a: unknown[]) => unknown).apply(res, args);
-
-  const release = () => {
-    state = 'released';
-    for (const held of queue) {
-      if (held.method === 'writeHead') held.args = headersToResponse(res, held.args);
-      call(held.method, held.args);
-    }
-    queue.length = 0;
-    if (owesDrain && !res.writableNeedDrain && !res.destroyed) res.emit('drain');
-  };
-
-  const fail = (error: unknown) => {
-    state = 'failed';
-    queue.length = 0;
-    if (!res.headersSent) {
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
-      res.statusCode = 500;
-    }
-    hooks.failed(error);
-  };
-
-  /** Returns true when the call must be queued. */
-  const intercept = (method: Method, args: unknown[], status: number): boolean => {
-    if (state === 'holding') {
-      queue.push({ method, args });
-      return true;
-    }
-    if (state !== 'open') return false;
-    const pending = hooks.beforeHeaders(status);
-    if (!pending) {
-      state = 'released';
-      return false;
-    }
-    state = 'holding';
-    queue.push({ method, args });
-    pending.then(release, fail);
-    return true;
-  };
-
-  // Writes of the handler whose response was replaced by an error response: drop them quietly instead of
-  // letting Node raise "write after end".
-  const dropped = (args: unknown[]): boolean => {
-    if (state !== 'failed' || !res.writableEnded) return false;
-    const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-    if (callback) process.nextTick(callback);
-    return true;
-  };
-
-  res.writeHead = function writeHead(this: ServerResponse, ...args: unknown[]) {
-    const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
-    if (intercept('writeHead', args, status)) return res;
-    return call('writeHead', args);
+  } as Record<Method, Original>;
+  const hold = new Hold(res, hooks, original);
+  res.writeHead = function writeHead(...args: unknown[]) {
+    return hold.invoke('writeHead', args);
   } as ServerResponse['writeHead'];
-
-  res.flushHeaders = function flushHeaders(this: ServerResponse) {
-    if (intercept('flushHeaders', [], res.statusCode)) return;
-    call('flushHeaders', []);
+  res.flushHeaders = function flushHeaders() {
+    hold.invoke('flushHeaders', []);
   };
-
-  res.write = function write(this: ServerResponse, ...args: unknown[]) {
-    if (dropped(args)) return false;
-    if (intercept('write', args, res.statusCode)) {
-      owesDrain = true;
-      return false;
-    }
-    return call('write', args);
+  res.write = function write(...args: unknown[]) {
+    return hold.invoke('write', args);
   } as ServerResponse['write'];
-
-  res.end = function end(this: ServerResponse, ...args: unknown[]) {
-    if (dropped(args)) return res;
-    if (intercept('end', args, res.statusCode)) return res;
-    return call('end', args);
+  res.end = function end(...args: unknown[]) {
+    return hold.invoke('end', args);
   } as ServerResponse['end'];
 }
 

@@ -1,14 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import {
   type CommitResult,
   type CookieJar,
   parseCookieHeader,
+  type RequestSession,
   type SessionData,
   type SessionManager,
   type SessionRequest,
 } from '@sess/core';
 import { type CompatHost, compatSession, type ExpressSession } from './compat-session.js';
-import { holdResponse } from './hold-response.js';
+import { type HoldHooks, holdResponse } from './hold-response.js';
 import { type ExpressSessionOptions, resolveExpressOptions } from './options.js';
 
 /** The fields the middleware adds to `req`; merge them into Express's `Request` for typed `req.session`. */
@@ -28,11 +29,118 @@ export interface SessionMiddleware<Data extends SessionData = SessionData> {
   getSession(req: IncomingMessage): Promise<ExpressSession<Data>>;
 }
 
-const fields = Symbol('sess.express.request');
+/** The state of each request the middleware opened: WeakMaps, so nothing is added to `req` itself. */
+const states = new WeakMap<object, RequestState<SessionData>>();
+/** Marks a prototype that carries this module's `getSession` and `session`. */
+const installed = Symbol('sess.express.fields');
 
-type Carrier<Data extends SessionData> = IncomingMessage & {
-  [fields]?: SessionRequestFields<Data>;
-};
+function notOpened(): TypeError {
+  return new TypeError('[@sess/express] getSession(): the session middleware did not run for this request');
+}
+
+/** The getter of `req.session`, one for every request. */
+function sessionOf(this: object): unknown {
+  return states.get(this)?.current;
+}
+const sessionProperty: PropertyDescriptor = { get: sessionOf, configurable: true, enumerable: true };
+
+/**
+ * Where to define `getSession` and `session` for `req`, or null to define them on `req` itself. Express gives
+ * every request its app's prototype (`Object.setPrototypeOf`), after which V8 builds a new hidden class for
+ * each property added to the request (microseconds each, and slower reads of it afterwards). Under Express
+ * they are defined once on the prototype just below `IncomingMessage.prototype` (Express's own request
+ * object, shared by every app and sub-app) and read the request's state from a WeakMap: `undefined` for a
+ * request the middleware did not open, which may still assign its own `session` (another session library).
+ */
+function sharedPrototypeOf(req: IncomingMessage): object | null {
+  let proto = Object.getPrototypeOf(req) as object | null;
+  if (proto === IncomingMessage.prototype || Object.hasOwn(req, 'session')) return null;
+  while (proto !== null) {
+    const next = Object.getPrototypeOf(proto) as object | null;
+    if (next === IncomingMessage.prototype) break;
+    proto = next;
+  }
+  if (proto === null) return null;
+  if (Object.hasOwn(proto, installed)) return proto;
+  if (Object.hasOwn(proto, 'session') || Object.hasOwn(proto, 'getSession')) return null;
+  Object.defineProperty(proto, 'getSession', {
+    value: function getSession(this: object) {
+      const state = states.get(this);
+      return state ? state.getSession() : Promise.reject(notOpened());
+    },
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(proto, 'session', {
+    get: sessionOf,
+    set(this: object, value: unknown) {
+      if (states.has(this)) {
+        throw new TypeError('[@sess/express] req.session is read-only: use its methods, or req.getSession()');
+      }
+      Object.defineProperty(this, 'session', { value, writable: true, enumerable: true, configurable: true });
+    },
+    configurable: true,
+    enumerable: true,
+  });
+  Object.defineProperty(proto, installed, { value: true });
+  return proto;
+}
+
+/** One request's session as the middleware handles it: loading, `req.session`, and the commit hook. */
+class RequestState<Data extends SessionData> implements HoldHooks {
+  current: ExpressSession<Data> | undefined;
+  requested = false;
+  // A session whose load or store operation failed is not committed: the error answers instead.
+  storeFailed = false;
+
+  constructor(
+    readonly manager: SessionManager<Data>,
+    readonly request: RequestSession<Data>,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly failed: (error: unknown) => void,
+  ) {}
+
+  async getSession(): Promise<ExpressSession<Data>> {
+    this.requested = true;
+    try {
+      const loaded = await this.request.load();
+      this.current ??= compatSession(loaded, this.#host());
+      return this.current;
+    } catch (error) {
+      this.storeFailed = true;
+      throw error;
+    }
+  }
+
+  beforeHeaders(status: number): Promise<void> | undefined {
+    const { request, manager } = this;
+    const loads = this.requested || (manager.options.saveEveryRequest && request.hadCookie);
+    // After a store failure the error is on its way to next(): commit nothing, send no cookie.
+    if (!loads || this.storeFailed) {
+      request.commit(status).catch(() => {});
+      return undefined;
+    }
+    return request.commit(status).then((result) => applyCommit(this.res, result));
+  }
+
+  #host(): CompatHost<Data> {
+    return {
+      replace: (next) => {
+        this.current = next;
+      },
+      loadStored: async (key) => {
+        const { backend, cookieName } = this.manager.options;
+        const jar = key !== null ? singleCookie(cookieName, key) : parseCookieHeader(this.req.headers.cookie);
+        const loaded = await backend.load(jar, cookieName);
+        return loaded ? loaded.data : null;
+      },
+      failed: () => {
+        this.storeFailed = true;
+      },
+    };
+  }
+}
 
 /**
  * Express 4/5 middleware. Loads the session lazily on `await req.getSession()` (or before the handler with
@@ -44,91 +152,45 @@ export function session<Data extends SessionData = SessionData>(
   options: ExpressSessionOptions<Data>,
 ): SessionMiddleware<Data> {
   const { manager, eager, cookie, policy } = resolveExpressOptions(options);
+  // Only `cookieSecure: 'auto'` looks at the protocol; Express works it out from X-Forwarded-Proto each time.
+  const readsProtocol = manager.options.cookieSecure === 'auto';
 
   const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
-    const carrier = req as Carrier<Data>;
-    if (carrier[fields]) {
+    if (states.has(req)) {
       next();
       return;
     }
     const overrides = cookie?.(req);
     const routePolicy = policy(req);
-    const opened: SessionRequest = {
+    const input: SessionRequest = {
       cookieHeader: req.headers.cookie,
-      secure: isSecure(req),
       header: (name) => headerOf(req, name),
-      ...(overrides ? { cookie: overrides } : {}),
-      ...(routePolicy ? { policy: routePolicy } : {}),
     };
-    const request = manager.open(opened);
-    let current: ExpressSession<Data> | undefined;
-    let requested = false;
-    // A session whose load or store operation failed is not committed: the error answers instead.
-    let storeFailed = false;
+    if (readsProtocol) input.secure = isSecure(req);
+    if (overrides) input.cookie = overrides;
+    if (routePolicy) input.policy = routePolicy;
+    const state = new RequestState(manager, manager.open(input), req, res, next);
+    states.set(req, state as unknown as RequestState<SessionData>);
+    if (!sharedPrototypeOf(req)) {
+      Object.defineProperty(req, 'getSession', {
+        value: () => state.getSession(),
+        configurable: true,
+        writable: true,
+      });
+      Object.defineProperty(req, 'session', sessionProperty);
+    }
+    holdResponse(res, state);
 
-    const host: CompatHost<Data> = {
-      replace: (next) => {
-        current = next;
-      },
-      loadStored: async (key) => {
-        const { backend, cookieName } = manager.options;
-        const jar = key !== null ? singleCookie(cookieName, key) : parseCookieHeader(req.headers.cookie);
-        const loaded = await backend.load(jar, cookieName);
-        return loaded ? loaded.data : null;
-      },
-      failed: () => {
-        storeFailed = true;
-      },
-    };
-
-    const getSession = async (): Promise<ExpressSession<Data>> => {
-      requested = true;
-      try {
-        const loaded = await request.load();
-        current ??= compatSession(loaded, host);
-        return current;
-      } catch (error) {
-        storeFailed = true;
-        throw error;
-      }
-    };
-    const own: SessionRequestFields<Data> = {
-      getSession,
-      get session() {
-        return current;
-      },
-    };
-    carrier[fields] = own;
-    Object.defineProperty(req, 'getSession', { value: getSession, configurable: true, writable: true });
-    Object.defineProperty(req, 'session', { get: () => current, configurable: true, enumerable: true });
-
-    holdResponse(res, {
-      beforeHeaders(status) {
-        const loads = requested || (manager.options.saveEveryRequest && request.hadCookie);
-        // After a store failure the error is on its way to next(): commit nothing, send no cookie.
-        if (!loads || storeFailed) {
-          request.commit(status).catch(() => {});
-          return undefined;
-        }
-        return request.commit(status).then((result) => applyCommit(res, result));
-      },
-      failed: next,
-    });
-
-    if (eager(req)) getSession().then(() => next(), next);
+    if (eager(req)) state.getSession().then(() => next(), next);
     else next();
   };
 
   return Object.assign(middleware, {
     manager,
     getSession(req: IncomingMessage): Promise<ExpressSession<Data>> {
-      const own = (req as Carrier<Data>)[fields];
-      if (!own) {
-        return Promise.reject(
-          new TypeError('[@sess/express] getSession(): the session middleware did not run for this request'),
-        );
-      }
-      return own.getSession();
+      const state = states.get(req) as RequestState<Data> | undefined;
+      if (!state) return Promise.reject(notOpened());
+      return state.getSession();
     },
   });
 }

@@ -115,6 +115,65 @@ describe.each<[string, ExpressFactory]>([
     expect((await client.get('/count')).body).toBe('2');
   });
 
+  it('holds the response of a mounted sub-app, and keeps req.session across it', async () => {
+    const sessions = session<Cart>({ store: createMemoryStore() });
+    const app = factory();
+    app.use(sessions);
+    const sub = factory();
+    sub.get('/count', async (req, res) => {
+      const s = await sessions.getSession(req);
+      s.num_visits = (s.num_visits ?? 0) + 1;
+      res.send(`${String(s.num_visits)} ${(req as unknown as { session: unknown }).session === s}`);
+    });
+    app.use('/sub', sub);
+    server = await listen(app);
+    const client = new Client(server.url);
+    const first = await client.get('/sub/count');
+    expect(first.body).toBe('1 true');
+    expect(first.setCookies).toHaveLength(1);
+    expect((await client.get('/sub/count')).body).toBe('2 true');
+  });
+
+  it('leaves req.session assignable on requests of an app without the middleware', async () => {
+    const withSessions = factory();
+    withSessions.use(session({ store: createMemoryStore() }));
+    withSessions.get('/', (_req, res) => {
+      res.send('ok');
+    });
+    const first = await listen(withSessions);
+    await new Client(first.url).get('/');
+    await first.close();
+    const other = factory();
+    other.get('/', (req, res) => {
+      const carrier = req as unknown as { session: unknown; getSession: unknown };
+      carrier.session = { mine: true };
+      res.send(JSON.stringify(carrier.session));
+    });
+    server = await listen(other);
+    expect((await new Client(server.url).get('/')).body).toBe('{"mine":true}');
+  });
+
+  it.each([
+    ['https', true],
+    ['http', false],
+  ])(
+    "cookieSecure 'auto' behind a trusted proxy: X-Forwarded-Proto %s gives Secure %s",
+    async (proto, secure) => {
+      const sessions = session<Cart>({ store: createMemoryStore(), cookieSecure: 'auto' });
+      const app = factory();
+      app.set('trust proxy', 1);
+      app.use(sessions);
+      app.get('/', async (req, res) => {
+        (await sessions.getSession(req)).set('num_visits', 1);
+        res.send('ok');
+      });
+      server = await listen(app);
+      const response = await new Client(server.url).get('/', { 'x-forwarded-proto': proto });
+      expect(response.setCookies).toHaveLength(1);
+      expect(response.setCookies[0]?.attributes.has('secure')).toBe(secure);
+    },
+  );
+
   it('getSession(req) of the middleware rejects for a request it did not see', async () => {
     const sessions = session({ store: createMemoryStore() });
     const app = factory();
@@ -169,5 +228,27 @@ describe.each<[string, ExpressFactory]>([
     expect(response.status).toBe(500);
     expect(response.body).toBe('STORE_UNAVAILABLE');
     expect(handled).toBe(false);
+  });
+});
+
+describe('on node:http without Express', () => {
+  it('holds the response on the request itself and commits before the headers', async () => {
+    const sessions = session<Cart>({ store: createMemoryStore() });
+    const server = await listen((req, res) => {
+      sessions(req, res, async () => {
+        const s = await sessions.getSession(req);
+        s.num_visits = (s.num_visits ?? 0) + 1;
+        res.end(`${String(s.num_visits)} ${(req as unknown as { session: unknown }).session === s}`);
+      });
+    });
+    try {
+      const client = new Client(server.url);
+      const first = await client.get('/');
+      expect(first.body).toBe('1 true');
+      expect(first.setCookies).toHaveLength(1);
+      expect((await client.get('/')).body).toBe('2 true');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -104,6 +104,26 @@ describe.each<[string, typeof Koa3]>([
     return { client: new Client(server.url), errors };
   }
 
+  it.each([
+    ['https', true],
+    ['http', false],
+  ])(
+    "cookieSecure 'auto' behind a trusted proxy: X-Forwarded-Proto %s gives Secure %s",
+    async (proto, secure) => {
+      const app = new Koa().use(session<Cart>({ store: createMemoryStore(), cookieSecure: 'auto' }));
+      app.proxy = true;
+      app.use(async (ctx) => {
+        const s = await (ctx as unknown as SessionContext<Cart>).getSession();
+        s.set('num_visits', 1);
+        ctx.body = 'ok';
+      });
+      server = await listen(app);
+      const response = await new Client(server.url).get('/', { 'x-forwarded-proto': proto });
+      expect(response.setCookies).toHaveLength(1);
+      expect(response.setCookies[0]?.attributes.has('secure')).toBe(secure);
+    },
+  );
+
   it('a streamed body carries the cookie, and the record is stored when the client sees it', async () => {
     const store = createMemoryStore();
     const { client } = await start({ store }, (app) => {

@@ -30,13 +30,17 @@ function updateArgs(update: SessionUpdate): RedisArgument[] {
   const expiry = expiryMs('update', update.expiresAt);
   const { pairs, absent } = metaPairs(update.meta, update.expiresAt);
   if (!update.delta) return [expiry, -1, ...pairs, ...dataPairs(update.data)];
-  const removed = [...absent, ...update.delta.unset.map(dataField)];
-  for (const [name, value] of Object.entries(update.delta.set)) {
-    const json = encodeValue(value);
-    if (json === undefined) removed.push(dataField(name));
+  const args: RedisArgument[] = [expiry, 0, ...absent];
+  for (const name of update.delta.unset) args.push(dataField(name));
+  const set = update.delta.set;
+  for (const name of Object.keys(set)) {
+    const json = encodeValue(set[name]);
+    if (json === undefined) args.push(dataField(name));
     else pairs.push(dataField(name), json);
   }
-  return [expiry, removed.length, ...removed, ...pairs];
+  args[1] = args.length - 2;
+  for (const item of pairs) args.push(item);
+  return args;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  type KeyObject,
+  randomFillSync,
+} from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SessionConfigError } from '../errors.js';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
@@ -93,11 +99,35 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function associatedData(name: string): Buffer {
-  return Buffer.from(`${SEALED_PREFIX}${name}`, 'utf8');
+// Nonces come from a pool of random bytes filled 4 KiB at a time and never reused: one call into the
+// CSPRNG costs as much as the rest of a seal, and every save seals.
+const NONCE_POOL_BYTES = NONCE_LENGTH * 341;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+function randomNonce(): Buffer {
+  if (nonceOffset + NONCE_LENGTH > noncePool.length) {
+    noncePool = randomFillSync(Buffer.allocUnsafe(NONCE_POOL_BYTES));
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.subarray(nonceOffset, nonceOffset + NONCE_LENGTH);
+  nonceOffset += NONCE_LENGTH;
+  return nonce;
 }
 
-function decrypt(key: Buffer, nonce: Buffer, body: Buffer, tag: Buffer, aad: Buffer): Buffer | null {
+// The associated data of the last cookie name asked: one session cookie per app, as a rule.
+let aadName: string | undefined;
+let aadBytes = Buffer.alloc(0);
+
+function associatedData(name: string): Buffer {
+  if (name !== aadName) {
+    aadBytes = Buffer.from(`${SEALED_PREFIX}${name}`, 'utf8');
+    aadName = name;
+  }
+  return aadBytes;
+}
+
+function decrypt(key: KeyObject, nonce: Buffer, body: Buffer, tag: Buffer, aad: Buffer): Buffer | null {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
     decipher.setAAD(aad);
@@ -141,8 +171,9 @@ export function createSealer(options: SealerOptions): Sealer {
       maxPlaintextBytes,
     );
   }
-  const keys = deriveKeys(secrets, SEALER_KEY_INFO);
-  const sealingKey = keys[0] as Buffer;
+  // KeyObjects, made once: a raw key given to createCipheriv is imported again on every call.
+  const keys = deriveKeys(secrets, SEALER_KEY_INFO).map((key) => createSecretKey(key));
+  const sealingKey = keys[0] as KeyObject;
   const minBytes = NONCE_LENGTH + 2 + TAG_LENGTH;
   const maxTokenLength = SEALED_PREFIX.length + Math.ceil((minBytes + maxPlaintextBytes) / 3) * 4;
 
@@ -166,7 +197,7 @@ export function createSealer(options: SealerOptions): Sealer {
       const deflated = deflateRawSync(json);
       if (deflated.length + 1 < json.length) plaintext = Buffer.concat([Buffer.of(DEFLATED), deflated]);
     }
-    const nonce = fixedNonce === undefined ? randomBytes(NONCE_LENGTH) : Buffer.from(fixedNonce);
+    const nonce = fixedNonce === undefined ? randomNonce() : Buffer.from(fixedNonce);
     if (nonce.length !== NONCE_LENGTH) throw new TypeError('[@sess/core] a fixture nonce must be 12 bytes');
     const cipher = createCipheriv('aes-256-gcm', sealingKey, nonce, { authTagLength: TAG_LENGTH });
     cipher.setAAD(associatedData(name));
@@ -185,7 +216,7 @@ export function createSealer(options: SealerOptions): Sealer {
     const tag = raw.subarray(raw.length - TAG_LENGTH);
     const aad = associatedData(name);
     for (let secretIndex = 0; secretIndex < keys.length; secretIndex++) {
-      const plaintext = decrypt(keys[secretIndex] as Buffer, nonce, body, tag, aad);
+      const plaintext = decrypt(keys[secretIndex] as KeyObject, nonce, body, tag, aad);
       if (plaintext !== null) return readClaims(plaintext, secretIndex, nowMs);
     }
     return null;
