@@ -11,6 +11,7 @@ import {
   resolveMemcachedStoreOptions,
   STORE_NAME,
 } from './options.js';
+import { type Item, RecentItems } from './recent-items.js';
 
 /** The longest pause between two `gets`/`cas` rounds, ms. */
 const CAS_BACKOFF_CAP_MS = 200;
@@ -20,12 +21,6 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface MemcachedStore extends SessionStore {
   /** The memcached key of session `key`: `<prefix><key>` (the client puts its `namespace` in front). */
   keyOf(key: string): string;
-}
-
-/** An item read with `gets`: its envelope (null when it is not one) and its CAS token. */
-interface Item {
-  envelope: DecodedEnvelope | null;
-  cas: string;
 }
 
 /** What a `gets`/`cas` round writes, computed from the current envelope. */
@@ -47,7 +42,8 @@ const isNotStored = (error: unknown): boolean =>
 /**
  * A session store on a `memcached` client (one server or a pool: the client's consistent hashing
  * spreads sessions over the servers). The client is the user's: the store never ends it. Each session
- * is one JSON envelope; `add` creates, `gets`+`replace` or `gets`+`cas` update, `delete` destroys, and
+ * is one JSON envelope; `add` creates, `load` reads with `gets`, `replace` or `cas` update (on the token
+ * the load read, or after a fresh `gets`), `delete` destroys, and
  * memcached expires items itself (lifetimes over 30 days are sent as absolute Unix times).
  */
 export function createMemcachedStore(
@@ -81,17 +77,25 @@ export function createMemcachedStore(
     if (result !== true) throw commandFailed(operation, command, 'the server did not store the item');
   }
 
+  const live = (item: Item | null | undefined): item is Item & { envelope: DecodedEnvelope } =>
+    item?.envelope != null && item.envelope.record.expiresAt > Date.now();
+
+  const recent = new RecentItems();
+
+  /** Reads an item with `gets`; `load` also keeps it in `recent` for the request's own update. */
   async function read(operation: string, key: string): Promise<Item | null> {
     const { error, result } = await call<unknown>(operation, 'gets', (cb) => client.gets(keyOf(key), cb));
     if (error) throw commandFailed(operation, 'gets', error);
     if (result === undefined || result === null || result === false) return null;
     const { cas, ...values } = result as Record<string, unknown>;
     if (typeof cas !== 'string') throw commandFailed(operation, 'gets', 'the reply carries no CAS token');
-    return { envelope: decodeEnvelope(Object.values(values)[0]), cas };
+    const raw = Object.values(values)[0];
+    const item = { envelope: decodeEnvelope(raw), cas };
+    if (operation === 'load' && typeof raw === 'string' && live(item)) {
+      recent.remember(key, item, raw.length, Date.now());
+    }
+    return item;
   }
-
-  const live = (item: Item | null): item is Item & { envelope: DecodedEnvelope } =>
-    item?.envelope != null && item.envelope.record.expiresAt > Date.now();
 
   /** Rewrites a live item with `gets`/`cas`, retrying when a concurrent write changed it in between. */
   async function rewrite(
@@ -101,7 +105,9 @@ export function createMemcachedStore(
   ): Promise<boolean> {
     for (let attempt = 0; attempt < casAttempts; attempt++) {
       const started = performance.now();
-      const item = await read(operation, key);
+      // The first round uses what this request's load read, when it is at hand: no second read.
+      const remembered = attempt === 0 ? recent.take(key, Date.now()) : undefined;
+      const item = live(remembered) ? remembered : await read(operation, key);
       if (!live(item)) return false;
       const { value, expiresAt } = next(item.envelope);
       const body = sized(operation, value);
@@ -126,7 +132,8 @@ export function createMemcachedStore(
 
   /** A whole-data update: `replace` (only if it still exists) after `gets` proved it is live. */
   async function replaceWhole(key: string, update: SessionUpdate): Promise<boolean> {
-    if (!live(await read('update', key))) return false;
+    const remembered = recent.take(key, Date.now());
+    if (!live(remembered) && !live(await read('update', key))) return false;
     const body = sized('update', encodeEnvelope(update.expiresAt, update.meta, dataToJson(update.data)));
     const { error, result } = await call<boolean>('update', 'replace', (cb) =>
       client.replace(keyOf(key), body, memcachedExptime(update.expiresAt, Date.now()), cb),
@@ -143,10 +150,8 @@ export function createMemcachedStore(
 
     async load(key: string): Promise<SessionRecord | null> {
       if (!usable(key)) return null;
-      const { error, result } = await call<unknown>('load', 'get', (cb) => client.get(keyOf(key), cb));
-      if (error) throw commandFailed('load', 'get', error);
-      const envelope = decodeEnvelope(result);
-      return envelope && envelope.record.expiresAt > Date.now() ? envelope.record : null;
+      const item = await read('load', key);
+      return live(item) ? item.envelope.record : null;
     },
 
     async create(key: string, record: SessionRecord): Promise<boolean> {
@@ -186,6 +191,7 @@ export function createMemcachedStore(
 
     async destroy(key: string): Promise<void> {
       if (!usable(key)) return;
+      recent.forget(key);
       const { error } = await call<boolean>('destroy', 'delete', (cb) => client.del(keyOf(key), cb));
       if (error) throw commandFailed('destroy', 'delete', error);
     },
