@@ -78,6 +78,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const entries = new Map<string, Entry>();
   const byOwner = new Map<string, Set<string>>();
   let lastSweep = clock.now();
+  // No entry expires before this instant (a lower bound, exact after each sweep): while it lies ahead, a
+  // full store has nothing expired to drop, and a create skips the sweep that would read every entry.
+  let nextExpiry = Number.POSITIVE_INFINITY;
 
   const live = (key: string, now = clock.now()): Entry | undefined => {
     const entry = entries.get(key);
@@ -104,6 +107,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     }
     entries.delete(key);
     entries.set(key, entry);
+    if (entry.expiresAt < nextExpiry) nextExpiry = entry.expiresAt;
     if (entry.meta.owner !== undefined) {
       const keys = byOwner.get(entry.meta.owner) ?? new Set<string>();
       byOwner.set(entry.meta.owner, keys);
@@ -113,7 +117,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   const sweep = (now: number): number => {
     let removed = 0;
-    for (const [key, entry] of entries) if (entry.expiresAt <= now && remove(key)) removed++;
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt <= now) {
+        if (remove(key)) removed++;
+      } else if (entry.expiresAt < soonest) soonest = entry.expiresAt;
+    }
+    nextExpiry = soonest;
     lastSweep = now;
     return removed;
   };
@@ -121,7 +131,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const makeRoom = (now: number): void => {
     if (now - lastSweep >= sweepMs) sweep(now);
     if (entries.size < maxEntries) return;
-    sweep(now);
+    if (nextExpiry <= now) sweep(now);
     for (const key of entries.keys()) {
       if (entries.size < maxEntries) break;
       remove(key);

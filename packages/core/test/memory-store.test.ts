@@ -119,6 +119,22 @@ describe('MemoryStore bounds', () => {
     for (const name of ['a', 'c', 'd']) expect(store.peek(key(name))).not.toBeNull();
   });
 
+  it('past maxEntries, a record whose expiry an update shortened still goes first', async () => {
+    const { store, record, clock } = setup({ maxEntries: 3 });
+    await store.create(key('a'), record({}, 600));
+    await store.create(key('b'), record({}, 600));
+    await store.create(key('c'), record({}, 600));
+    await store.update(key('c'), {
+      data: {},
+      expiresAt: clock.now() + 5_000,
+      meta: { createdAt: clock.now(), lastSeenAt: clock.now() },
+    });
+    clock.advance(5);
+    await store.create(key('d'), record({}, 600));
+    expect(store.peek(key('c'))).toBeNull();
+    for (const name of ['a', 'b', 'd']) expect(store.peek(key(name))).not.toBeNull();
+  });
+
   it('then the least recently used; a load protects a key', async () => {
     const { store, record } = setup({ maxEntries: 3 });
     await store.create(key('a'), record());
