@@ -163,9 +163,11 @@ export function resolveManagerOptions<Data extends SessionData>(
       cookieHttpOnly: cookie.httpOnly,
       cookieSameSite: cookie.sameSite,
       absoluteTimeout: policy.absoluteTimeout,
-      hashKeysAtRest: (options.hashKeysAtRest ?? false) as boolean | 'migrate',
-      serverStore: options.store !== undefined,
-      rawKeysBackend: options.backend !== undefined && storesRawKeys(backend),
+      rawKeysFrom: storesRawKeys(backend)
+        ? options.store !== undefined
+          ? 'hashKeysAtRest'
+          : 'backend'
+        : null,
       tokenHeader: options.tokenHeader !== undefined,
       metadata: backend.capabilities.metadata !== false,
       backendName: backend.name,

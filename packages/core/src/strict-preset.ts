@@ -52,11 +52,11 @@ export interface StrictCheck {
   cookieHttpOnly: boolean;
   cookieSameSite: 'Lax' | 'Strict' | 'None' | false;
   absoluteTimeout: number | null;
-  hashKeysAtRest: boolean | 'migrate';
-  /** Whether the app gave a server store (the manager then hashes its keys). */
-  serverStore: boolean;
-  /** A prebuilt backend with server-side keys that stores them as they are (no `hashKeys`). */
-  rawKeysBackend: boolean;
+  /**
+   * When the backend stores server-side keys as they are: the option that made it so (`hashKeysAtRest`
+   * for a `store`, `backend` for a prebuilt one). Null when keys are hashed or there are none at rest.
+   */
+  rawKeysFrom: 'hashKeysAtRest' | 'backend' | null;
   metadata: boolean;
   backendName: string;
   tokenHeader: boolean;
@@ -83,10 +83,8 @@ export function checkStrict(resolved: StrictCheck): void {
     refuse('cookieSameSite', "'Lax' or 'Strict'", resolved.cookieSameSite);
   }
   if (resolved.absoluteTimeout === null) refuse('absoluteTimeout', 'a number of seconds', null);
-  if (resolved.serverStore && resolved.hashKeysAtRest === false) {
-    refuse('hashKeysAtRest', "true or 'migrate'", false);
-  }
-  if (resolved.rawKeysBackend) {
+  if (resolved.rawKeysFrom === 'hashKeysAtRest') refuse('hashKeysAtRest', "true or 'migrate'", false);
+  if (resolved.rawKeysFrom === 'backend') {
     refuse(
       'backend',
       'one that hashes keys at rest (createStoreBackend(store, { hashKeys: true }))',
