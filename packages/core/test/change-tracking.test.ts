@@ -1,42 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryStore,
-  createSessionManager,
-  type MemoryStore,
-  type SessionData,
-  type SessionStore,
-  type SessionUpdate,
-} from '../src/index.js';
+import { createMemoryStore, createSessionManager, type SessionData } from '../src/index.js';
 import { cookieHeaderFor, createTestClock } from '../src/testing.js';
-
-type Operation = 'load' | 'create' | 'update' | 'touch' | 'destroy';
-
-/** Passes every call through to a real MemoryStore, counting them and keeping each update. */
-function countingStore(inner: MemoryStore) {
-  const calls: Record<Operation, number> = { load: 0, create: 0, update: 0, touch: 0, destroy: 0 };
-  const updates: SessionUpdate[] = [];
-  const count =
-    <A extends unknown[], R>(operation: Operation, fn: (...args: A) => R) =>
-    (...args: A): R => {
-      calls[operation]++;
-      return fn(...args);
-    };
-  const store: SessionStore = {
-    name: 'counting MemoryStore',
-    capabilities: inner.capabilities,
-    load: count('load', (key) => inner.load(key)),
-    create: count('create', (key, record) => inner.create(key, record)),
-    update: count('update', (key, update) => {
-      updates.push(structuredClone(update));
-      return inner.update(key, update);
-    }),
-    touch: count('touch', (key, expiresAt, lastSeenAt) => inner.touch(key, expiresAt, lastSeenAt)),
-    destroy: count('destroy', (key) => inner.destroy(key)),
-    clearExpired: () => inner.clearExpired(),
-  };
-  const writes = () => calls.create + calls.update + calls.touch + calls.destroy;
-  return { store, calls, updates, writes };
-}
+import { countingStore } from './support/counting-manager.js';
 
 async function setup(data: SessionData) {
   const clock = createTestClock();

@@ -5,6 +5,7 @@ import {
   type SessionData,
   type SessionManagerOptions,
   type SessionStore,
+  type SessionUpdate,
 } from '../../src/index.js';
 import { cookieHeaderFor, createTestClock } from '../../src/testing.js';
 
@@ -18,9 +19,10 @@ export const DELETION =
 /** A store operation the counting store counts. */
 export type Operation = 'load' | 'create' | 'update' | 'touch' | 'destroy';
 
-/** Passes every call through to a real MemoryStore, counting them. */
+/** Passes every call through to a real MemoryStore, counting them and keeping a copy of each update. */
 export function countingStore(inner: MemoryStore) {
   const calls: Record<Operation, number> = { load: 0, create: 0, update: 0, touch: 0, destroy: 0 };
+  const updates: SessionUpdate[] = [];
   const count =
     <A extends unknown[], R>(operation: Operation, fn: (...args: A) => R) =>
     (...args: A): R => {
@@ -32,16 +34,20 @@ export function countingStore(inner: MemoryStore) {
     capabilities: inner.capabilities,
     load: count('load', (key) => inner.load(key)),
     create: count('create', (key, record) => inner.create(key, record)),
-    update: count('update', (key, update) => inner.update(key, update)),
+    update: count('update', (key, update) => {
+      updates.push(structuredClone(update));
+      return inner.update(key, update);
+    }),
     touch: count('touch', (key, expiresAt, lastSeenAt) => inner.touch(key, expiresAt, lastSeenAt)),
     destroy: count('destroy', (key) => inner.destroy(key)),
     clearExpired: () => inner.clearExpired(),
   };
-  const total = () => calls.load + calls.create + calls.update + calls.touch + calls.destroy;
+  const writes = () => calls.create + calls.update + calls.touch + calls.destroy;
+  const total = () => calls.load + writes();
   const reset = () => {
     for (const key of Object.keys(calls) as Operation[]) calls[key] = 0;
   };
-  return { store, calls, total, reset };
+  return { store, calls, updates, writes, total, reset };
 }
 
 /**
