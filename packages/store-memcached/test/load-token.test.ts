@@ -14,16 +14,30 @@ afterAll(() => endAll(client, raw));
 function counted(): { client: MemcachedLike; sent: string[] } {
   const sent: string[] = [];
   const wrap = {
-    get: (k: string, cb: never) => (sent.push('get'), client.get(k, cb)),
-    gets: (k: string, cb: never) => (sent.push('gets'), client.gets(k, cb)),
-    add: (k: string, v: string, l: number, cb: never) => (sent.push('add'), client.add(k, v, l, cb)),
-    replace: (k: string, v: string, l: number, cb: never) => (
-      sent.push('replace'), client.replace(k, v, l, cb)
-    ),
-    cas: (k: string, v: string, c: string, l: number, cb: never) => (
-      sent.push('cas'), client.cas(k, v, c, l, cb)
-    ),
-    del: (k: string, cb: never) => (sent.push('del'), client.del(k, cb)),
+    get: (k: string, cb: never) => {
+      sent.push('get');
+      client.get(k, cb);
+    },
+    gets: (k: string, cb: never) => {
+      sent.push('gets');
+      client.gets(k, cb);
+    },
+    add: (k: string, v: string, l: number, cb: never) => {
+      sent.push('add');
+      client.add(k, v, l, cb);
+    },
+    replace: (k: string, v: string, l: number, cb: never) => {
+      sent.push('replace');
+      client.replace(k, v, l, cb);
+    },
+    cas: (k: string, v: string, c: string, l: number, cb: never) => {
+      sent.push('cas');
+      client.cas(k, v, c, l, cb);
+    },
+    del: (k: string, cb: never) => {
+      sent.push('del');
+      client.del(k, cb);
+    },
   } as unknown as MemcachedLike;
   return { client: wrap, sent };
 }
