@@ -14,6 +14,7 @@ import http from 'node:http';
 import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import express from 'express';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
@@ -178,9 +179,27 @@ if (values.framework === 'koa' && redis)
   await add('floor: ioredis + HMAC cookie', floorApp(redisFloor(redis)), true);
 await add(`bare ${values.framework}`, bareApp(), false);
 
+/** Bytes the heap grew by while `run` ran, garbage collections included (V8's GC profiler sees each one). */
+async function allocated(run: () => Promise<void>): Promise<number> {
+  const profiler = new v8.GCProfiler();
+  const start = v8.getHeapStatistics().used_heap_size;
+  profiler.start();
+  await run();
+  const end = v8.getHeapStatistics().used_heap_size;
+  const gcs = profiler.stop()?.statistics ?? [];
+  let total = 0;
+  let from = start;
+  for (const gc of gcs) {
+    total += gc.beforeGC.heapStatistics.usedHeapSize - from;
+    from = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return total + end - from;
+}
+
 const slices = Number(values.slices);
 const perSlice = Number(values.requests);
 const costs: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+const bytes: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
 for (let slice = -2; slice < slices; slice++) {
   for (const [name, { handler, cookie }] of Object.entries(contenders)) {
     const before = process.cpuUsage();
@@ -188,6 +207,12 @@ for (let slice = -2; slice < slices; slice++) {
     const used = process.cpuUsage(before);
     // The first two slices only warm up the JIT.
     if (slice >= 0) costs[name]?.push((used.user + used.system) / perSlice);
+    if (slice >= 0 && slice < 3) {
+      const heap = await allocated(async () => {
+        for (let i = 0; i < perSlice; i++) await request(handler, cookie);
+      });
+      bytes[name]?.push(heap / perSlice);
+    }
   }
 }
 const bare = median(costs[`bare ${values.framework}`] ?? []);
@@ -196,8 +221,10 @@ console.log(
 );
 for (const [name, list] of Object.entries(costs)) {
   const cost = median(list);
+  const best = Math.min(...list);
+  const heap = median(bytes[name] ?? []);
   console.log(
-    `  ${cost.toFixed(1).padStart(7)} µs   +${(cost - bare).toFixed(1).padStart(6)} over bare   ${name}`,
+    `  ${cost.toFixed(1).padStart(7)} µs (best ${best.toFixed(1)})   +${(cost - bare).toFixed(1).padStart(6)} over bare   ${Math.round(heap).toString().padStart(6)} B allocated   ${name}`,
   );
 }
 redis?.disconnect();

@@ -148,10 +148,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
   }
 
   #session_(state: SessionState | null, readOnly: boolean): Session<Data> {
-    const host = { ...this.#host, jar: this.#jar };
-    return new Session<Data>(host, state ?? { key: null, data: {}, meta: null, reissue: false }, {
-      readOnly,
-    });
+    const fresh: SessionState = { key: null, data: {}, meta: null, reissue: false };
+    return new Session<Data>(this.#host, state ?? fresh, readOnly, this.#jar);
   }
 
   /** An absolute timeout that has passed ends the session on the server, whatever the store still holds. */

@@ -25,8 +25,6 @@ export interface SessionHost {
   readonly policy: ResolvedPolicy;
   readonly handles: HandleDeriver;
   emit(event: SessionEvent): void;
-  /** The cookies of the request the session belongs to, handed to the backend with each save. */
-  readonly jar?: CookieJar;
 }
 
 /** How a session starts: loaded from the backend, or new. */
@@ -70,8 +68,11 @@ export class SessionRecordState {
   /** The owner was bound in this request under an `ownerLimit`: count again once the binding is saved. */
   #limitPending = false;
 
-  constructor(host: SessionHost, state: SessionState) {
+  readonly #jar: CookieJar | undefined;
+
+  constructor(host: SessionHost, state: SessionState, jar?: CookieJar) {
     this.#host = host;
+    this.#jar = jar;
     this.#key = state.key;
     this.#meta = state.meta;
     this.#reissue = state.reissue;
@@ -111,7 +112,7 @@ export class SessionRecordState {
     const { expiresAt, maxAge } = this.#expiry(input, meta, now);
     const request: SaveRequest = { key: this.#key, data: input.data, meta, expiresAt };
     if (input.delta && this.#key !== null) request.delta = input.delta;
-    if (this.#host.jar) request.jar = this.#host.jar;
+    if (this.#jar) request.jar = this.#jar;
     const created = this.#key === null;
     const result = await this.#host.backend.save(request, this.#host.cookieName);
     this.#key = result.key;
@@ -179,7 +180,7 @@ export class SessionRecordState {
     const meta = this.#metaFor(now);
     const { expiresAt, maxAge } = this.#expiry(input, meta, now);
     const request: SaveRequest = { key: this.#key, data: input.data, meta, expiresAt };
-    if (this.#host.jar) request.jar = this.#host.jar;
+    if (this.#jar) request.jar = this.#jar;
     const result = await this.#host.backend.touch(request, this.#host.cookieName);
     this.#meta = meta;
     return { cookies: result.cookies, maxAge, now };

@@ -1,3 +1,4 @@
+import type { CookieJar } from './backend.js';
 import { ChangeTracker } from './change-tracker.js';
 import { SessionAlreadyCommitted, SessionError } from './errors.js';
 import {
@@ -69,11 +70,12 @@ export class Session<Data extends SessionData = SessionData> {
   #committed = false;
   #internals: SessionInternals | undefined;
 
-  constructor(host: SessionHost, state: SessionState, options: { readOnly?: boolean } = {}) {
+  /** `jar`: the cookies of the request the session belongs to, handed to the backend with each save. */
+  constructor(host: SessionHost, state: SessionState, readOnly = false, jar?: CookieJar) {
     this.#host = host;
-    this.#record = new SessionRecordState(host, state);
+    this.#record = new SessionRecordState(host, state, jar);
     this.#data = Object.assign(Object.create(null), state.data);
-    this.#readOnly = options.readOnly === true;
+    this.#readOnly = readOnly;
   }
 
   /** The session key, or null before the first save (and after `flush()`). Never log or display it. */

@@ -54,18 +54,14 @@ export interface CompatHost<Data extends SessionData> {
   /** Loads the stored data of `key` (or the request's own cookie when `key` is null); null when gone. */
   loadStored(key: string | null): Promise<SessionData | null>;
   /** A store operation of the session failed during the request: the response must not commit it. */
-  failed(error: unknown): void;
+  storeOperationFailed(error: unknown): void;
 }
 
 const METHODS = new Set(['regenerate', 'save', 'destroy', 'reload', 'touch']);
 /** Session methods that talk to the store. */
 const STORE_METHODS = new Set(['cycleKey', 'flush', 'save']);
 
-/** Reports a failure of `promise` to the host and keeps it for the caller. */
-function watched(promise: Promise<void>, host: Pick<CompatHost<SessionData>, 'failed'>): Promise<void> {
-  promise.catch((error: unknown) => host.failed(error));
-  return promise;
-}
+type AnyFunction = (...args: unknown[]) => unknown;
 
 function withCallback(promise: Promise<void>, callback: unknown): Promise<void> | undefined {
   if (typeof callback !== 'function') return promise;
@@ -77,114 +73,157 @@ function withCallback(promise: Promise<void>, callback: unknown): Promise<void> 
   return undefined;
 }
 
+/**
+ * The proxy handler of one `req.session`, and its state. The traps live on the prototype (a proxy calls them
+ * with the handler as `this`), so a request allocates this object and the proxy, and no closures; the
+ * functions handed out are made on first use and kept.
+ */
+class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Data>> {
+  /** After `regenerate`, the previous object reads this copy (Passport merges it with keepSessionInfo). */
+  detached: SessionData | null = null;
+  proxy!: ExpressSession<Data>;
+  #functions: Record<string, AnyFunction> | undefined;
+
+  constructor(
+    readonly session: Session<Data>,
+    readonly host: CompatHost<Data>,
+  ) {}
+
+  get(target: Session<Data>, property: string | symbol): unknown {
+    if (typeof property === 'symbol') return Reflect.get(target, property, target);
+    if (METHODS.has(property)) return this.#made(property, undefined);
+    if (property in target) {
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? this.#made(property, value as AnyFunction) : value;
+    }
+    if (this.detached !== null) return this.detached[property];
+    return (target as unknown as Session<SessionData>).get(property);
+  }
+
+  set(target: Session<Data>, property: string | symbol, value: unknown): boolean {
+    if (typeof property === 'symbol' || property === 'accessed' || property === 'modified') {
+      return Reflect.set(target, property, value, target);
+    }
+    if (METHODS.has(property) || property in target) {
+      throw new TypeError(
+        `[@sess/express] "${property}" is a method or member of the session: store it with session.set('${property}', value)`,
+      );
+    }
+    this.#assertLive(property);
+    const data = target as unknown as Session<SessionData>;
+    if (value === undefined) data.delete(property);
+    else data.set(property, value);
+    return true;
+  }
+
+  deleteProperty(target: Session<Data>, property: string | symbol): boolean {
+    if (typeof property === 'symbol') return false;
+    this.#assertLive(property);
+    (target as unknown as Session<SessionData>).delete(property);
+    return true;
+  }
+
+  has(target: Session<Data>, property: string | symbol): boolean {
+    if (typeof property === 'symbol' || METHODS.has(property) || property in target) return true;
+    return this.detached !== null
+      ? property in this.detached
+      : (target as unknown as Session<SessionData>).has(property);
+  }
+
+  ownKeys(target: Session<Data>): string[] {
+    return this.detached !== null ? Object.keys(this.detached) : target.keys();
+  }
+
+  getOwnPropertyDescriptor(target: Session<Data>, property: string | symbol): PropertyDescriptor | undefined {
+    if (typeof property === 'symbol') return undefined;
+    const detached = this.detached;
+    if (detached !== null) {
+      if (!Object.hasOwn(detached, property)) return undefined;
+      return { value: detached[property], writable: true, enumerable: true, configurable: true };
+    }
+    const data = target as unknown as Session<SessionData>;
+    if (!data.has(property)) return undefined;
+    return { value: data.get(property), writable: true, enumerable: true, configurable: true };
+  }
+
+  #assertLive(property: string): void {
+    if (this.detached !== null) {
+      throw new TypeError(
+        `[@sess/express] req.session was regenerated: set "${property}" on the new req.session, not on the old object`,
+      );
+    }
+  }
+
+  /** The function `property` reads as, made once per session object. */
+  #made(property: string, member: AnyFunction | undefined): AnyFunction {
+    this.#functions ??= Object.create(null) as Record<string, AnyFunction>;
+    const functions = this.#functions;
+    let made = functions[property];
+    if (!made) {
+      made = this.#function(property, member);
+      functions[property] = made;
+    }
+    return made;
+  }
+
+  /** Reports a failure of `promise` to the host and keeps it for the caller. */
+  #track(promise: Promise<void>): Promise<void> {
+    promise.catch((error: unknown) => this.host.storeOperationFailed(error));
+    return promise;
+  }
+
+  /** The function `property` reads as: an express-session method, or a session method bound to it. */
+  #function(property: string, member: AnyFunction | undefined): AnyFunction {
+    const { session, host } = this;
+    switch (property) {
+      case 'regenerate':
+        return (callback?: unknown) =>
+          withCallback(
+            this.#track(
+              (async () => {
+                const copy = session.toJSON();
+                await session.flush();
+                this.detached = copy;
+                host.replace(compatSession(session, host));
+              })(),
+            ),
+            callback,
+          );
+      case 'save':
+        return (callback?: unknown) => withCallback(this.#track(session.save()), callback);
+      case 'destroy':
+        return (callback?: unknown) => withCallback(this.#track(session.flush()), callback);
+      case 'reload':
+        return (callback?: unknown) =>
+          withCallback(
+            this.#track(
+              (async () => {
+                const stored = await host.loadStored(session.key);
+                if (stored === null) throw new SessionInterrupted();
+                session.clear();
+                session.update(stored as Partial<Data>);
+              })(),
+            ),
+            callback,
+          );
+      case 'touch':
+        return () => this.proxy;
+    }
+    const method = member as AnyFunction;
+    if (STORE_METHODS.has(property)) {
+      return (...args: unknown[]) => this.#track(method.apply(session, args) as Promise<void>);
+    }
+    return method.bind(session);
+  }
+}
+
 /** Builds `req.session` over `session`. */
 export function compatSession<Data extends SessionData>(
   session: Session<Data>,
   host: CompatHost<Data>,
 ): ExpressSession<Data> {
-  // After `regenerate`, the previous object reads this copy (Passport merges it with keepSessionInfo).
-  let detached: SessionData | null = null;
-  const data = session as unknown as Session<SessionData>;
-
-  const track = (promise: Promise<void>) => watched(promise, host);
-  const methods: ExpressSessionMethods = {
-    regenerate(callback?: SessionCallback) {
-      return withCallback(
-        track(
-          (async () => {
-            const copy = session.toJSON();
-            await session.flush();
-            detached = copy;
-            host.replace(compatSession(session, host));
-          })(),
-        ),
-        callback,
-      );
-    },
-    save(callback?: SessionCallback) {
-      return withCallback(track(session.save()), callback);
-    },
-    destroy(callback?: SessionCallback) {
-      return withCallback(track(session.flush()), callback);
-    },
-    reload(callback?: SessionCallback) {
-      return withCallback(
-        track(
-          (async () => {
-            const stored = await host.loadStored(session.key);
-            if (stored === null) throw new SessionInterrupted();
-            session.clear();
-            session.update(stored as Partial<Data>);
-          })(),
-        ),
-        callback,
-      );
-    },
-    touch() {
-      return proxy;
-    },
-  } as unknown as ExpressSessionMethods;
-
-  const assertLive = (property: string) => {
-    if (detached !== null) {
-      throw new TypeError(
-        `[@sess/express] req.session was regenerated: set "${property}" on the new req.session, not on the old object`,
-      );
-    }
-  };
-
-  const proxy = new Proxy(session, {
-    get(target, property) {
-      if (typeof property === 'symbol') return Reflect.get(target, property, target);
-      if (METHODS.has(property)) return methods[property as keyof ExpressSessionMethods];
-      if (property in target) {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== 'function') return value;
-        if (STORE_METHODS.has(property)) {
-          return (...args: unknown[]) =>
-            track((value as (...a: unknown[]) => Promise<void>).apply(target, args));
-        }
-        return value.bind(target);
-      }
-      if (detached !== null) return detached[property];
-      return data.get(property);
-    },
-    set(target, property, value) {
-      if (typeof property === 'symbol' || property === 'accessed' || property === 'modified') {
-        return Reflect.set(target, property, value, target);
-      }
-      if (METHODS.has(property) || property in target) {
-        throw new TypeError(
-          `[@sess/express] "${property}" is a method or member of the session: store it with session.set('${property}', value)`,
-        );
-      }
-      assertLive(property);
-      if (value === undefined) data.delete(property);
-      else data.set(property, value);
-      return true;
-    },
-    deleteProperty(_target, property) {
-      if (typeof property === 'symbol') return false;
-      assertLive(property);
-      data.delete(property);
-      return true;
-    },
-    has(target, property) {
-      if (typeof property === 'symbol' || METHODS.has(property) || property in target) return true;
-      return detached !== null ? property in detached : data.has(property);
-    },
-    ownKeys() {
-      return detached !== null ? Object.keys(detached) : data.keys();
-    },
-    getOwnPropertyDescriptor(_target, property) {
-      if (typeof property === 'symbol') return undefined;
-      if (detached !== null) {
-        if (!Object.hasOwn(detached, property)) return undefined;
-        return { value: detached[property], writable: true, enumerable: true, configurable: true };
-      }
-      if (!data.has(property)) return undefined;
-      return { value: data.get(property), writable: true, enumerable: true, configurable: true };
-    },
-  });
-  return proxy as unknown as ExpressSession<Data>;
+  const handler = new CompatHandler(session, host);
+  const proxy = new Proxy(session, handler) as unknown as ExpressSession<Data>;
+  handler.proxy = proxy;
+  return proxy;
 }

@@ -87,7 +87,7 @@ function sharedPrototypeOf(req: IncomingMessage): object | null {
 }
 
 /** One request's session as the middleware handles it: loading, `req.session`, and the commit hook. */
-class RequestState<Data extends SessionData> implements HoldHooks {
+class RequestState<Data extends SessionData> implements HoldHooks, CompatHost<Data> {
   current: ExpressSession<Data> | undefined;
   requested = false;
   // A session whose load or store operation failed is not committed: the error answers instead.
@@ -105,7 +105,7 @@ class RequestState<Data extends SessionData> implements HoldHooks {
     this.requested = true;
     try {
       const loaded = await this.request.load();
-      this.current ??= compatSession(loaded, this.#host());
+      this.current ??= compatSession(loaded, this);
       return this.current;
     } catch (error) {
       this.storeFailed = true;
@@ -124,21 +124,20 @@ class RequestState<Data extends SessionData> implements HoldHooks {
     return request.commit(status).then((result) => applyCommit(this.res, result));
   }
 
-  #host(): CompatHost<Data> {
-    return {
-      replace: (next) => {
-        this.current = next;
-      },
-      loadStored: async (key) => {
-        const { backend, cookieName } = this.manager.options;
-        const jar = key !== null ? singleCookie(cookieName, key) : parseCookieHeader(this.req.headers.cookie);
-        const loaded = await backend.load(jar, cookieName);
-        return loaded ? loaded.data : null;
-      },
-      failed: () => {
-        this.storeFailed = true;
-      },
-    };
+  // CompatHost: what req.session's express-session methods need from the request.
+  storeOperationFailed(): void {
+    this.storeFailed = true;
+  }
+
+  replace(next: ExpressSession<Data>): void {
+    this.current = next;
+  }
+
+  async loadStored(key: string | null): Promise<SessionData | null> {
+    const { backend, cookieName } = this.manager.options;
+    const jar = key !== null ? singleCookie(cookieName, key) : parseCookieHeader(this.req.headers.cookie);
+    const loaded = await backend.load(jar, cookieName);
+    return loaded ? loaded.data : null;
   }
 }
 

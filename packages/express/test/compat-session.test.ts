@@ -27,7 +27,7 @@ async function setup(data: Cart = {}) {
       current = next;
     },
     loadStored: async (wanted) => (wanted === null ? null : ((await store.load(wanted))?.data ?? null)),
-    failed: (error) => failures.push(error),
+    storeOperationFailed: (error) => failures.push(error),
   };
   current = compatSession(session, host);
   return { store, session, request, host, failures, proxy: current, current: () => current, key };
