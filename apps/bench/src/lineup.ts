@@ -12,7 +12,7 @@ const expressPeer: Record<string, string> = {
   redis: 'express-session-redis',
   db: 'express-session-pg',
 };
-const expressFloor: Record<string, string> = { redis: 'floor-redis-http' };
+const expressFloor: Record<string, string> = { redis: 'floor-redis-express' };
 
 function sess(framework: 'koa' | 'express', store: (typeof SESS_STORES)[number]): ContenderSpec {
   const peer = (framework === 'koa' ? koaPeer : expressPeer)[store];
@@ -76,7 +76,7 @@ export const LINEUP: readonly ContenderSpec[] = [
     module: 'express-session',
     variant: 'redis',
     needs: ['redis'],
-    floor: 'floor-redis-http',
+    floor: 'floor-redis-express',
   },
   {
     id: 'express-session-pg',
@@ -106,6 +106,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'redis',
     module: 'floor',
     variant: 'redis-koa',
+    needs: ['redis'],
+  },
+  {
+    id: 'floor-redis-express',
+    label: 'floor: ioredis + HMAC cookie, Express',
+    kind: 'floor',
+    framework: 'express',
+    store: 'redis',
+    module: 'floor',
+    variant: 'redis-express',
     needs: ['redis'],
   },
   {

@@ -76,6 +76,7 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
     untouched: ['SELECT', 'UPDATE'],
   },
   'floor-redis-http': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
+  'floor-redis-express': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
   'floor-redis-koa': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
 };
 

@@ -209,6 +209,10 @@ export function applyCommit(res: ServerResponse, result: CommitResult): void {
 
 function addVary(res: ServerResponse, field: string): void {
   const before = res.getHeader('Vary');
+  if (before === undefined) {
+    res.setHeader('Vary', field);
+    return;
+  }
   const list = (Array.isArray(before) ? before.join(',') : String(before ?? ''))
     .split(',')
     .map((name) => name.trim())

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import { cookieFloor, type FloorHandlers, type FloorReply, redisFloor } from './floor-logic.js';
@@ -38,20 +39,35 @@ function onKoa(floor: FloorHandlers) {
   return app.callback();
 }
 
+function onExpress(floor: FloorHandlers) {
+  const app = express();
+  app.set('trust proxy', 1);
+  app.get(/.*/, async (req, res) => {
+    const reply = await floor.handle(req.path, req.headers.cookie);
+    res.status(reply.status);
+    if (reply.setCookie) res.set('Set-Cookie', reply.setCookie);
+    res.send(reply.body);
+  });
+  return app;
+}
+
 /**
  * Hand-written floors: what the session job costs with nothing but the driver and node:crypto.
  * Variants: `redis-http` (ioredis + HMAC cookie on node:http), `redis-koa` (the same inside Koa),
- * `cookie-koa` (AES-256-GCM sealed cookie inside Koa).
+ * `redis-express` (the same inside Express), `cookie-koa` (AES-256-GCM sealed cookie inside Koa).
  */
 export const start: StartContender = async (options) => {
   if (options.variant === 'cookie-koa') return listen(onKoa(cookieFloor()), options.port);
-  if (options.variant !== 'redis-http' && options.variant !== 'redis-koa') {
+  const onFramework = { 'redis-http': onHttp, 'redis-koa': onKoa, 'redis-express': onExpress }[
+    options.variant as 'redis-http'
+  ];
+  if (!onFramework) {
     throw new Error(`bench: no floor named ${options.variant}`);
   }
   if (!options.redisUrl) throw new Error('bench: this contender needs redisUrl');
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   const floor = redisFloor(redis);
-  const handler = options.variant === 'redis-http' ? onHttp(floor) : onKoa(floor);
+  const handler = onFramework(floor);
   return listen(handler, options.port, async () => {
     redis.disconnect();
   });

@@ -44,7 +44,10 @@ export async function sessEngine(options: StartOptions): Promise<SessEngine> {
       return { options: { store }, close: () => pool.end() };
     }
     case 'redis': {
-      const redis = new Redis(need(options.redisUrl, "redisUrl"), { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+      const redis = new Redis(need(options.redisUrl, 'redisUrl'), {
+        maxRetriesPerRequest: 1,
+        enableAutoPipelining: true,
+      });
       return {
         options: { store: createRedisStore(redis) },
         close: async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { redisClusterNodes, redisSentinels, redisUrl } from '@sess/test-harness';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * What the README recommends: a failing server surfaces as an error after one retry instead of
@@ -19,7 +19,8 @@ export const sentinelClient = (options: RedisOptions = {}): Redis => {
 };
 
 /** A client of the run's Redis Cluster. */
-export const clusterClient = (): Cluster => new Cluster(redisClusterNodes(), { redisOptions: fastFail });
+export const clusterClient = (options: ClusterOptions = {}): Cluster =>
+  new Cluster(redisClusterNodes(), { redisOptions: fastFail, ...options });
 
 /** A fresh prefix, so test files share the servers and run in parallel. */
 export const randomPrefix = (label: string): string => `t:${label}:${randomBytes(6).toString('hex')}:`;
