@@ -9,6 +9,9 @@
  * `--engine cookie` uses the sealed cookie engine (beside the AES-GCM floor on Koa); `--engine redis` the Redis
  * store on a server you run (`--redis-url`, default `$REDIS_URL`), beside the ioredis floor on Koa: then the
  * driver's work counts too, and the requests wait for Redis one at a time (waiting costs no CPU).
+ * Each line gives the median and the best slice (on a shared machine the best is the least disturbed), the
+ * cost over the bare framework, and the bytes allocated per request, which other work on the machine does
+ * not change.
  */
 import http from 'node:http';
 import { Socket } from 'node:net';
@@ -202,16 +205,17 @@ const costs: Record<string, number[]> = Object.fromEntries(Object.keys(contender
 const bytes: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
 for (let slice = -2; slice < slices; slice++) {
   for (const [name, { handler, cookie }] of Object.entries(contenders)) {
+    const runSlice = async () => {
+      for (let i = 0; i < perSlice; i++) await request(handler, cookie);
+    };
     const before = process.cpuUsage();
-    for (let i = 0; i < perSlice; i++) await request(handler, cookie);
+    await runSlice();
     const used = process.cpuUsage(before);
     // The first two slices only warm up the JIT.
     if (slice >= 0) costs[name]?.push((used.user + used.system) / perSlice);
     if (slice >= 0 && slice < 3) {
-      const heap = await allocated(async () => {
-        for (let i = 0; i < perSlice; i++) await request(handler, cookie);
-      });
-      bytes[name]?.push(heap / perSlice);
+      // Three slices more, for the bytes allocated per request (deterministic enough that three suffice).
+      bytes[name]?.push((await allocated(runSlice)) / perSlice);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
@@ -51,6 +51,13 @@ function onExpress(floor: FloorHandlers) {
   return app;
 }
 
+/** The ioredis + HMAC-cookie floor on each framework, by variant. */
+const REDIS_FLOORS: Record<string, (floor: FloorHandlers) => RequestListener> = {
+  'redis-http': onHttp,
+  'redis-koa': onKoa,
+  'redis-express': onExpress,
+};
+
 /**
  * Hand-written floors: what the session job costs with nothing but the driver and node:crypto.
  * Variants: `redis-http` (ioredis + HMAC cookie on node:http), `redis-koa` (the same inside Koa),
@@ -58,12 +65,10 @@ function onExpress(floor: FloorHandlers) {
  */
 export const start: StartContender = async (options) => {
   if (options.variant === 'cookie-koa') return listen(onKoa(cookieFloor()), options.port);
-  const onFramework = { 'redis-http': onHttp, 'redis-koa': onKoa, 'redis-express': onExpress }[
-    options.variant as 'redis-http'
-  ];
-  if (!onFramework) {
-    throw new Error(`bench: no floor named ${options.variant}`);
-  }
+  const onFramework = Object.hasOwn(REDIS_FLOORS, options.variant)
+    ? REDIS_FLOORS[options.variant]
+    : undefined;
+  if (!onFramework) throw new Error(`bench: no floor named ${options.variant}`);
   if (!options.redisUrl) throw new Error('bench: this contender needs redisUrl');
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   const floor = redisFloor(redis);
