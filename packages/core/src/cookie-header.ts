@@ -1,4 +1,4 @@
-import type { CookieJar } from './backend.js';
+import type { CookieJar } from './store/backend-contract.js';
 
 /** SameSite values as the Set-Cookie header spells them; `false` omits the attribute. */
 export type SameSite = 'Lax' | 'Strict' | 'None' | false;

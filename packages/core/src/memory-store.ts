@@ -1,6 +1,9 @@
 import { type Clock, systemClock } from './clock.js';
-import { SessionConfigError } from './errors.js';
+import { declareOptions } from './options/declare-options.js';
+import * as option from './options/option-kinds.js';
+import type { OptionsInput } from './options/option-spec.js';
 import type {
+  MetaChange,
   OwnedRecord,
   OwnerIndex,
   RecordMeta,
@@ -8,19 +11,26 @@ import type {
   SessionRecord,
   SessionStore,
   SessionUpdate,
-} from './store.js';
+} from './store/contract.js';
+import { applyMetaChange } from './store/record-change.js';
+
+const MEMORY_STORE_OPTIONS = declareOptions('@sess/core MemoryStore', {
+  /** At most this many sessions; past it, expired ones go first, then the least recently used. */
+  maxEntries: option.integer({ default: 10_000, min: 1 }),
+  /** How often (at most) a create sweeps all expired entries. */
+  sweepInterval: option.seconds({ default: 60, min: 0 }),
+  /** Where time comes from. */
+  clock: option.custom<Clock>({
+    default: systemClock,
+    defaultText: 'the system clock',
+    expected: 'an object with now()',
+    check: (value, invalid) =>
+      typeof (value as Clock | null)?.now === 'function' ? (value as Clock) : invalid(),
+  }),
+});
 
 /** Options of {@link createMemoryStore}. */
-export interface MemoryStoreOptions {
-  /** At most this many sessions; past it, expired ones go first, then the least recently used. @default 10000 */
-  maxEntries?: number;
-  /** How often (at most) a create sweeps all expired entries, seconds. @default 60 */
-  sweepInterval?: number;
-  /** Where time comes from. @default the system clock */
-  clock?: Clock;
-}
-
-const KNOWN_OPTIONS: readonly string[] = ['maxEntries', 'sweepInterval', 'clock'];
+export type MemoryStoreOptions = OptionsInput<typeof MEMORY_STORE_OPTIONS.specs>;
 
 interface Entry {
   /** The data as JSON, so no caller can mutate what is stored. */
@@ -34,8 +44,8 @@ export interface MemoryStore extends SessionStore {
   readonly owners: OwnerIndex;
   /** How many records are held (expired ones included until swept). */
   readonly size: number;
-  /** The raw record of `key`, bypassing expiry: the backdoor for tests. */
-  peek(key: string): SessionRecord | null;
+  /** The raw record of `id`, bypassing expiry: the backdoor for tests. */
+  peek(id: string): SessionRecord | null;
 }
 
 /**
@@ -43,38 +53,10 @@ export interface MemoryStore extends SessionStore {
  * process alive (no timers), supports delta updates and the owner index, and copies data in and out.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  if (typeof options !== 'object' || options === null) {
-    throw new SessionConfigError('@sess/core', 'options', 'an object', options);
-  }
-  for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.includes(name)) {
-      throw new SessionConfigError(
-        '@sess/core',
-        name,
-        `a known option (${KNOWN_OPTIONS.join(', ')})`,
-        (options as Record<string, unknown>)[name],
-      );
-    }
-  }
-  const maxEntries = options.maxEntries ?? 10_000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new SessionConfigError('@sess/core', 'maxEntries', 'a positive whole number', maxEntries);
-  }
-  const sweepInterval = options.sweepInterval ?? 60;
-  if (typeof sweepInterval !== 'number' || !Number.isFinite(sweepInterval) || sweepInterval < 0) {
-    throw new SessionConfigError(
-      '@sess/core',
-      'sweepInterval',
-      'a non-negative number of seconds',
-      sweepInterval,
-    );
-  }
+  const { maxEntries, sweepInterval, clock } = MEMORY_STORE_OPTIONS.resolve(options);
   const sweepMs = sweepInterval * 1000;
-  const clock = options.clock ?? systemClock;
-  if (typeof clock?.now !== 'function')
-    throw new SessionConfigError('@sess/core', 'clock', 'an object with now()', clock);
 
-  // Map order is recency order: a read or write moves the key to the end.
+  // Map order is recency order: a read or write moves the id to the end.
   const entries = new Map<string, Entry>();
   const byOwner = new Map<string, Set<string>>();
   let lastSweep = clock.now();
@@ -82,45 +64,45 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   // full store has nothing expired to drop, and a create skips the sweep that would read every entry.
   let nextExpiry = Number.POSITIVE_INFINITY;
 
-  const live = (key: string, now = clock.now()): Entry | undefined => {
-    const entry = entries.get(key);
+  const live = (id: string, now = clock.now()): Entry | undefined => {
+    const entry = entries.get(id);
     if (!entry) return undefined;
     if (entry.expiresAt <= now) {
-      remove(key);
+      remove(id);
       return undefined;
     }
     return entry;
   };
 
-  const remove = (key: string): boolean => {
-    const entry = entries.get(key);
-    if (!entry) return false;
-    entries.delete(key);
-    if (entry.meta.owner !== undefined) byOwner.get(entry.meta.owner)?.delete(key);
-    return true;
+  const remove = (id: string): Entry | undefined => {
+    const entry = entries.get(id);
+    if (!entry) return undefined;
+    entries.delete(id);
+    if (entry.meta.owner !== undefined) byOwner.get(entry.meta.owner)?.delete(id);
+    return entry;
   };
 
-  const put = (key: string, entry: Entry): void => {
-    const previous = entries.get(key);
+  const put = (id: string, entry: Entry): void => {
+    const previous = entries.get(id);
     if (previous?.meta.owner !== undefined && previous.meta.owner !== entry.meta.owner) {
-      byOwner.get(previous.meta.owner)?.delete(key);
+      byOwner.get(previous.meta.owner)?.delete(id);
     }
-    entries.delete(key);
-    entries.set(key, entry);
+    entries.delete(id);
+    entries.set(id, entry);
     if (entry.expiresAt < nextExpiry) nextExpiry = entry.expiresAt;
     if (entry.meta.owner !== undefined) {
-      const keys = byOwner.get(entry.meta.owner) ?? new Set<string>();
-      byOwner.set(entry.meta.owner, keys);
-      keys.add(key);
+      const ids = byOwner.get(entry.meta.owner) ?? new Set<string>();
+      byOwner.set(entry.meta.owner, ids);
+      ids.add(id);
     }
   };
 
   const sweep = (now: number): number => {
     let removed = 0;
     let soonest = Number.POSITIVE_INFINITY;
-    for (const [key, entry] of entries) {
+    for (const [id, entry] of entries) {
       if (entry.expiresAt <= now) {
-        if (remove(key)) removed++;
+        if (remove(id)) removed++;
       } else if (entry.expiresAt < soonest) soonest = entry.expiresAt;
     }
     nextExpiry = soonest;
@@ -132,9 +114,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     if (now - lastSweep >= sweepMs) sweep(now);
     if (entries.size < maxEntries) return;
     if (nextExpiry <= now) sweep(now);
-    for (const key of entries.keys()) {
+    for (const id of entries.keys()) {
       if (entries.size < maxEntries) break;
-      remove(key);
+      remove(id);
     }
   };
 
@@ -144,19 +126,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     meta: { ...entry.meta },
   });
 
+  /** The entry after a metadata change, with `json` as the new data text. */
+  const changed = (entry: Entry, change: MetaChange, json: string): Entry => {
+    const { meta, expiresAt } = applyMetaChange(entry, change);
+    return { json, expiresAt, meta };
+  };
+
   const owners: OwnerIndex = {
     async list(owner: string): Promise<OwnedRecord[]> {
       const now = clock.now();
       const found: OwnedRecord[] = [];
-      for (const key of [...(byOwner.get(owner) ?? [])]) {
-        const entry = live(key, now);
-        if (entry) found.push({ key, meta: { ...entry.meta }, expiresAt: entry.expiresAt });
+      for (const id of [...(byOwner.get(owner) ?? [])]) {
+        const entry = live(id, now);
+        if (entry) found.push({ id, meta: { ...entry.meta }, expiresAt: entry.expiresAt });
       }
       return found.sort((a, b) => a.meta.createdAt - b.meta.createdAt);
     },
-    async destroyAll(owner: string, exceptKey?: string): Promise<number> {
+    async destroyAll(owner: string, exceptId?: string): Promise<number> {
       let count = 0;
-      for (const key of [...(byOwner.get(owner) ?? [])]) if (key !== exceptKey && remove(key)) count++;
+      for (const id of [...(byOwner.get(owner) ?? [])]) if (id !== exceptId && remove(id)) count++;
       return count;
     },
   };
@@ -168,26 +156,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     get size() {
       return entries.size;
     },
-    peek(key: string) {
-      const entry = entries.get(key);
+    peek(id: string) {
+      const entry = entries.get(id);
       return entry ? record(entry) : null;
     },
-    async load(key: string) {
-      const entry = live(key);
+    async load(id: string) {
+      const entry = live(id);
       if (!entry) return null;
-      entries.delete(key);
-      entries.set(key, entry);
+      entries.delete(id);
+      entries.set(id, entry);
       return record(entry);
     },
-    async create(key: string, value: SessionRecord) {
+    async create(id: string, value: SessionRecord) {
       const now = clock.now();
-      if (live(key, now)) return false;
+      if (live(id, now)) return false;
       makeRoom(now);
-      put(key, { json: JSON.stringify(value.data), expiresAt: value.expiresAt, meta: { ...value.meta } });
+      put(id, { json: JSON.stringify(value.data), expiresAt: value.expiresAt, meta: { ...value.meta } });
       return true;
     },
-    async update(key: string, update: SessionUpdate) {
-      const entry = live(key);
+    async update(id: string, update: SessionUpdate) {
+      const entry = live(id);
       if (!entry) return false;
       let data: SessionData = update.data;
       if (update.delta) {
@@ -196,17 +184,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         // Spread, not Object.assign: an own `__proto__` key must stay data, not become a prototype.
         data = { ...data, ...update.delta.set };
       }
-      put(key, { json: JSON.stringify(data), expiresAt: update.expiresAt, meta: { ...update.meta } });
+      put(id, changed(entry, update.meta, JSON.stringify(data)));
       return true;
     },
-    async touch(key: string, expiresAt: number, lastSeenAt: number) {
-      const entry = live(key);
+    async touch(id: string, change: MetaChange) {
+      const entry = live(id);
       if (!entry) return false;
-      put(key, { ...entry, expiresAt, meta: { ...entry.meta, lastSeenAt } });
+      put(id, changed(entry, change, entry.json));
       return true;
     },
-    async destroy(key: string) {
-      remove(key);
+    async destroy(id: string) {
+      const entry = live(id);
+      if (!entry) return null;
+      remove(id);
+      return { ...entry.meta };
     },
     async clearExpired() {
       return sweep(clock.now());

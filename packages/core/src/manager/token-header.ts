@@ -1,6 +1,6 @@
-import type { CookieJar, SessionBackend } from './backend.js';
-import { isCookieName } from './cookie-header.js';
-import { SessionConfigError } from './errors.js';
+import { isCookieName } from '../cookie-header.js';
+import { SessionConfigError } from '../errors.js';
+import type { CookieJar } from '../store/backend-contract.js';
 
 /**
  * Carries the session key in request/response headers instead of cookies, for API clients that cannot
@@ -36,8 +36,8 @@ function headerName(option: string, value: unknown): string {
   return value;
 }
 
-/** Validates the `tokenHeader` option against the backend it will carry keys for. */
-export function resolveTokenHeader(value: unknown, backend: SessionBackend): ResolvedTokenHeader | undefined {
+/** Validates the `tokenHeader` option (its use with a cookie-only backend is checked with the store). */
+export function parseTokenHeader(value: unknown): ResolvedTokenHeader | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) {
     throw new SessionConfigError(SOURCE, 'tokenHeader', '{ request, response } header names', value);
@@ -56,14 +56,6 @@ export function resolveTokenHeader(value: unknown, backend: SessionBackend): Res
     request: headerName('tokenHeader.request', request),
     response: headerName('tokenHeader.response', response),
   };
-  if (!backend.capabilities.serverSide) {
-    throw new SessionConfigError(
-      SOURCE,
-      'tokenHeader',
-      `used with a server-side store only (${backend.name} keeps the session in cookies)`,
-      value,
-    );
-  }
   return { ...resolved, bearer: resolved.request.toLowerCase() === 'authorization' };
 }
 

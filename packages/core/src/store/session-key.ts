@@ -29,15 +29,29 @@ export function isValidSessionKey(value: unknown): value is string {
 
 // Domain separation: the same key hashed for another purpose never gives the same id.
 const HASH_CONTEXT = 'sess key at rest v1\0';
+/** Length of a hashed record id: longer than a key, so a stored id can never pass for a cookie's key. */
+export const HASHED_ID_LENGTH = 40;
 
 /**
- * The id a key is stored under when keys are hashed at rest (`hashKeysAtRest`): SHA-256 of the key,
- * written as 32 characters of `[a-z0-9]` (about 165 bits), so it has the shape of a key and every engine
- * stores it as one. One-way: a stolen table or dump of ids yields no cookie that opens a session.
+ * The record id a key is stored under when keys are hashed at rest (`hashKeysAtRest`): SHA-512 of the
+ * key, written as 40 characters of `[a-z0-9]`. One-way: a stolen table or dump of ids
+ * yields no cookie that opens a session. Its length differs from a key's on purpose: a stored id sent
+ * back as a cookie is refused before any lookup, also by the legacy path of `hashKeysAtRest: 'migrate'`.
  */
 export function hashSessionKey(key: string): string {
-  const digest = createHash('sha256').update(HASH_CONTEXT).update(key).digest();
+  const digest = createHash('sha512').update(HASH_CONTEXT).update(key).digest();
   let id = '';
-  for (let i = 0; i < SESSION_KEY_LENGTH; i++) id += SESSION_KEY_CHARS[(digest[i] as number) % 36];
+  // A byte modulo 36 is slightly biased; over 40 characters that leaves far more than 128 bits.
+  for (let i = 0; i < HASHED_ID_LENGTH; i++) id += SESSION_KEY_CHARS[(digest[i] as number) % 36];
   return id;
+}
+
+const RECORD_ID_PATTERN = /^(?:[a-z0-9]{32}|[a-z0-9]{40})$/;
+
+/**
+ * True for what a store may receive as a record id: a key (32 characters of `[a-z0-9]`) or a hashed id
+ * (40). Engines that build paths or commands from ids check it again on their own.
+ */
+export function isRecordId(value: unknown): value is string {
+  return typeof value === 'string' && RECORD_ID_PATTERN.test(value);
 }

@@ -1,5 +1,5 @@
-import { EXPIRY_KEY, parsePythonIsoFormat } from './expiry.js';
-import type { SessionData } from './store.js';
+import { EXPIRY_KEY, parsePythonIsoFormat } from '../session/expiry.js';
+import type { SessionData } from './contract.js';
 
 /** A Django release as `[major, minor]`. */
 export type DjangoVersion = readonly [major: number, minor: number];

@@ -1,4 +1,4 @@
-import { SessionConfigError } from './errors.js';
+import { SessionConfigError } from '../errors.js';
 
 /**
  * The option presets. `'django'` is Django's defaults, unchanged. `'strict'` turns on what OWASP ASVS 5
@@ -39,8 +39,9 @@ export function presetOf(options: Record<string, unknown>): SessionPreset {
  */
 export function withStrictDefaults(options: Record<string, unknown>): Record<string, unknown> {
   const filled: Record<string, unknown> = { ...STRICT_DEFAULTS };
-  const store = options.store as { capabilities?: { sharedKeys?: unknown } } | undefined;
-  if (store !== undefined && store.capabilities?.sharedKeys !== true) filled.hashKeysAtRest = true;
+  const store = options.store as { load?: unknown; capabilities?: { sharedKeys?: unknown } } | undefined;
+  const serverStore = typeof store?.load === 'function' && typeof store.capabilities === 'object';
+  if (serverStore && store.capabilities?.sharedKeys !== true) filled.hashKeysAtRest = true;
   for (const [name, value] of Object.entries(options)) if (value !== undefined) filled[name] = value;
   return filled;
 }
@@ -54,9 +55,10 @@ export interface StrictCheck {
   absoluteTimeout: number | null;
   /**
    * When the backend stores server-side keys as they are: the option that made it so (`hashKeysAtRest`
-   * for a `store`, `backend` for a prebuilt one). Null when keys are hashed or there are none at rest.
+   * for a server store, `store` for a backend provider that keeps raw keys). Null when keys are hashed
+   * or there are none at rest.
    */
-  rawKeysFrom: 'hashKeysAtRest' | 'backend' | null;
+  rawKeysFrom: 'hashKeysAtRest' | 'store' | null;
   metadata: boolean;
   backendName: string;
   tokenHeader: boolean;
@@ -84,10 +86,10 @@ export function checkStrict(resolved: StrictCheck): void {
   }
   if (resolved.absoluteTimeout === null) refuse('absoluteTimeout', 'a number of seconds', null);
   if (resolved.rawKeysFrom === 'hashKeysAtRest') refuse('hashKeysAtRest', "true or 'migrate'", false);
-  if (resolved.rawKeysFrom === 'backend') {
+  if (resolved.rawKeysFrom === 'store') {
     refuse(
-      'backend',
-      'one that hashes keys at rest (createStoreBackend(store, { hashKeys: true }))',
+      'store',
+      'a server store (hashed at rest by hashKeysAtRest) or a backend that hashes its keys',
       'raw keys',
     );
   }
