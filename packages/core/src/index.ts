@@ -16,7 +16,11 @@ export {
   SessionStoreError,
   SessionStoreTimeout,
 } from './errors.js';
-export type { SessionManagerOptions, StoreOption } from './manager/manager-options.js';
+export type {
+  ResolvedManagerOptions,
+  SessionManagerOptions,
+  StoreOption,
+} from './manager/manager-options.js';
 export type { OwnerLimit } from './manager/policy-options.js';
 export type { SessionEvent, SessionEventListener } from './manager/session-events.js';
 export { createSessionManager, type OwnedSession, type SessionManager } from './manager/session-manager.js';

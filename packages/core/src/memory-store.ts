@@ -14,11 +14,16 @@ import type {
 } from './store/contract.js';
 import { applyMetaChange } from './store/record-change.js';
 
-const MEMORY_STORE_OPTIONS = declareOptions('@sess/core MemoryStore', {
+const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
   /** At most this many sessions; past it, expired ones go first, then the least recently used. */
   maxEntries: option.integer({ default: 10_000, min: 1 }),
-  /** How often (at most) a create sweeps all expired entries. */
-  sweepInterval: option.seconds({ default: 60, min: 0 }),
+  /** How often (at most) a create sweeps all expired entries, in seconds (fractions allowed). */
+  sweepInterval: option.custom<number>({
+    default: 60,
+    expected: 'a non-negative number of seconds',
+    check: (value, invalid) =>
+      typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : invalid(),
+  }),
   /** Where time comes from. */
   clock: option.custom<Clock>({
     default: systemClock,

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
-import { createMemoryStore, type MemoryStore } from './memory-store.js';
 import type { SessionManager } from './manager/session-manager.js';
+import { createMemoryStore, type MemoryStore } from './memory-store.js';
 import type { SessionData } from './store/contract.js';
 
 /** A clock that moves only when told to. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSessionKey } from '../src/index.js';
+import { generateSessionKey } from '../src/store/index.js';
 import { countingManager, DELETION, keyOf, NOW } from './support/counting-manager.js';
 
 describe('commit: nothing to do', () => {

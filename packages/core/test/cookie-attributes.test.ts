@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parseCookieHeader } from '../src/adapter/index.js';
 import {
   createMemoryStore,
   createSessionManager,
-  parseCookieHeader,
   type SessionManagerOptions,
   type SessionRequest,
 } from '../src/index.js';

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CookieAttributes, isCookieName, parseCookieHeader, serializeSetCookie } from '../src/index.js';
+import {
+  type CookieAttributes,
+  isCookieName,
+  parseCookieHeader,
+  serializeSetCookie,
+} from '../src/adapter/index.js';
 
 const jar = (header: string | null | undefined) => {
   const parsed = parseCookieHeader(header);

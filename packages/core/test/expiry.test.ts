@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryStore,
   createSessionManager,
+  type SessionData,
+  type SessionManagerOptions,
+} from '../src/index.js';
+import {
   EXPIRY_KEY,
   expiresAtBrowserClose,
   expiryAge,
   expiryDate,
   parsePythonIsoFormat,
-  type SessionData,
-  type SessionManagerOptions,
   toPythonIsoFormat,
-} from '../src/index.js';
+} from '../src/session/expiry.js';
 import { cookieHeaderFor, createTestClock } from '../src/testing.js';
 
 const NOW = Date.UTC(2024, 0, 1);

@@ -2,16 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryStore,
   createSessionManager,
-  createStoreBackend,
-  hashSessionKey,
   isSessionError,
-  isValidSessionKey,
   type MemoryStore,
   SessionConfigError,
   type SessionEvent,
   type SessionManagerOptions,
 } from '../src/index.js';
+import { hashSessionKey, isValidSessionKey } from '../src/store/index.js';
 import { createTestClock } from '../src/testing.js';
+import { providerOf } from './support/providers.js';
 
 const NOW = Date.UTC(2024, 0, 1);
 const keyOf = (header: string | undefined) => /^[^=]+=([^;]*)/.exec(header ?? '')?.[1] ?? '';
@@ -48,19 +47,20 @@ function setup(store: MemoryStore, options: Omit<SessionManagerOptions, 'store'>
  * Pinned: a change of the hash would orphan every session stored under it. Computed from the definition
  * with node:crypto (SHA-256 over 'sess key at rest v1\0' + key; byte i mod 36 picks character i).
  */
-const KNOWN_ANSWER = 'cbmo1mt9rgxzmdsbbps3onjpx14s9miu';
+const KNOWN_ANSWER = 'eg8ufb5jgj9395pbf7y0c5n2y4k2wvkdcjeukctn';
 
 describe('hashSessionKey', () => {
-  it('gives a key-shaped id, the same for the same key and different from the key', () => {
+  it('gives a record id that can never pass for a key (40 characters), the same for the same key', () => {
     const key = 'abcdefghijklmnopqrstuvwxyz012345';
     const id = hashSessionKey(key);
-    expect(isValidSessionKey(id)).toBe(true);
+    expect(id).toMatch(/^[a-z0-9]{40}$/);
+    expect(isValidSessionKey(id)).toBe(false);
     expect(hashSessionKey(key)).toBe(id);
     expect(id).not.toBe(key);
     expect(hashSessionKey('abcdefghijklmnopqrstuvwxyz012346')).not.toBe(id);
   });
 
-  it('matches its known answers (SHA-256 of a fixed context and the key, each byte mod 36)', () => {
+  it('matches its known answers (SHA-512 of a fixed context and the key, 40 bytes each mod 36)', () => {
     expect(hashSessionKey('abcdefghijklmnopqrstuvwxyz012345')).toBe(KNOWN_ANSWER);
   });
 
@@ -215,8 +215,8 @@ describe('hashKeysAtRest validation', () => {
   });
 
   it('refuses it beside a prebuilt backend, which hashes (or not) on its own', () => {
-    const backend = createStoreBackend(createMemoryStore());
-    const thrown = error({ backend, hashKeysAtRest: true });
+    const backend = providerOf(createMemoryStore());
+    const thrown = error({ store: backend, hashKeysAtRest: true });
     expect(isSessionError(thrown) && thrown.code).toBe('CONFIG_INVALID');
     expect((thrown as Error).message).toContain('hashKeysAtRest');
   });

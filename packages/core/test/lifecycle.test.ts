@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionManager, createStoreBackend, type SessionBackend } from '../src/index.js';
+import { createSessionManager } from '../src/index.js';
+import type { SessionBackend } from '../src/store/index.js';
 import { countingManager, DELETION, keyOf, NOW } from './support/counting-manager.js';
+import { providerOf } from './support/providers.js';
 
 describe('commit: flush and deletion', () => {
   it('flush with a request cookie destroys the record at once and deletes the cookie', async () => {
@@ -120,15 +122,16 @@ describe('Session.key', () => {
 describe('a backend that asks for the cookie to be re-issued', () => {
   function reissuing() {
     const env = countingManager();
-    const inner = createStoreBackend(env.counted);
-    const backend: SessionBackend = {
-      ...inner,
-      load: async (jar, name) => {
-        const loaded = await inner.load(jar, name);
-        return loaded && { ...loaded, reissue: true };
-      },
-    };
-    return { ...env, manager: createSessionManager({ backend, clock: env.clock }) };
+    const backend = providerOf(env.counted, {
+      wrap: (inner): SessionBackend => ({
+        ...inner,
+        open: async (jar) => {
+          const opened = await inner.open(jar);
+          return opened.record ? { ...opened, reissue: true } : opened;
+        },
+      }),
+    });
+    return { ...env, manager: createSessionManager({ store: backend, clock: env.clock }) };
   }
 
   it('gets an unmodified loaded session saved and its cookie sent again', async () => {

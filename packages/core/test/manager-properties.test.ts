@@ -5,8 +5,8 @@ import {
   createSessionManager,
   type SessionEvent,
   type SessionManager,
-  type SessionStore,
 } from '../src/index.js';
+import type { SessionStore } from '../src/store/index.js';
 import { PROPERTY_RUNS } from './codecs/fixtures.js';
 
 /**
@@ -36,7 +36,7 @@ function countingStore() {
     load: counted('load', (key) => inner.load(key)),
     create: counted('create', (key, record) => inner.create(key, record)),
     update: counted('update', (key, update) => inner.update(key, update)),
-    touch: counted('touch', (key, expiresAt, seen) => inner.touch(key, expiresAt, seen)),
+    touch: counted('touch', (key, change) => inner.touch(key, change)),
     destroy: counted('destroy', (key) => inner.destroy(key)),
     clearExpired: () => inner.clearExpired(),
   };

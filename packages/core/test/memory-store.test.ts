@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, type RecordMeta, type SessionRecord } from '../src/index.js';
+import { createMemoryStore } from '../src/index.js';
+import type { MetaChange, RecordMeta, SessionRecord } from '../src/store/index.js';
 import { createTestClock } from '../src/testing.js';
 
 const NOW = Date.UTC(2024, 0, 1);
@@ -22,6 +23,14 @@ function setup(options: { maxEntries?: number; sweepInterval?: number } = {}) {
 
 const key = (name: string) => name.padEnd(32, '0');
 
+/** A change that sets the expiry (and lifetime) explicitly, as a whole-record write does. */
+const setting = (expiresAt: number, now = NOW, extra: Partial<MetaChange> = {}): MetaChange => ({
+  now,
+  defaultLifetime: 1_209_600,
+  expiry: { expiresAt, lifetime: null },
+  ...extra,
+});
+
 describe('MemoryStore basics', () => {
   it('declares its capabilities', () => {
     expect(createMemoryStore().capabilities).toEqual({
@@ -37,10 +46,10 @@ describe('MemoryStore basics', () => {
     expect(await store.create(key('a'), record({ n: 1 }))).toBe(true);
     expect(await store.create(key('a'), record({ n: 2 }))).toBe(false);
     expect((await store.load(key('a')))?.data).toEqual({ n: 1 });
-    const update = { data: { n: 3 }, expiresAt: NOW + 1000, meta: { createdAt: NOW, lastSeenAt: NOW } };
+    const update = { data: { n: 3 }, meta: setting(NOW + 1000) };
     expect(await store.update(key('b'), update)).toBe(false);
-    expect(await store.touch(key('b'), NOW + 1000, NOW)).toBe(false);
-    await expect(store.destroy(key('b'))).resolves.toBeUndefined();
+    expect(await store.touch(key('b'), setting(NOW + 1000))).toBe(false);
+    await expect(store.destroy(key('b'))).resolves.toBeNull();
     expect(store.peek(key('b'))).toBeNull();
   });
 
@@ -61,18 +70,17 @@ describe('MemoryStore basics', () => {
     await store.update(key('a'), {
       data: { ignored: true },
       delta: { set: { b: 2, d: 4 }, unset: ['c'] },
-      expiresAt: NOW + 9000,
-      meta,
+      meta: setting(NOW + 9000, NOW + 5),
     });
     expect(store.peek(key('a'))).toEqual({ data: { a: 1, b: 2, d: 4 }, expiresAt: NOW + 9000, meta });
-    await store.update(key('a'), { data: { only: true }, expiresAt: NOW + 9000, meta });
+    await store.update(key('a'), { data: { only: true }, meta: setting(NOW + 9000, NOW + 5) });
     expect(store.peek(key('a'))?.data).toEqual({ only: true });
   });
 
   it('touch moves the expiry and lastSeenAt only', async () => {
     const { store, record } = setup();
     await store.create(key('a'), record({ n: 1 }, 60, { owner: 'u1' }));
-    expect(await store.touch(key('a'), NOW + 120_000, NOW + 7)).toBe(true);
+    expect(await store.touch(key('a'), setting(NOW + 120_000, NOW + 7))).toBe(true);
     expect(store.peek(key('a'))).toEqual({
       data: { n: 1 },
       expiresAt: NOW + 120_000,
@@ -87,7 +95,7 @@ describe('MemoryStore basics', () => {
     expect(await store.load(key('a'))).toBeNull();
     await store.create(key('b'), record({ n: 1 }, 10));
     clock.advance(10);
-    expect(await store.touch(key('b'), NOW + 999_999, NOW)).toBe(false);
+    expect(await store.touch(key('b'), setting(NOW + 999_999))).toBe(false);
     expect(await store.create(key('b'), record({ n: 2 }))).toBe(true);
     expect((await store.load(key('b')))?.data).toEqual({ n: 2 });
   });
@@ -124,11 +132,7 @@ describe('MemoryStore bounds', () => {
     await store.create(key('a'), record({}, 600));
     await store.create(key('b'), record({}, 600));
     await store.create(key('c'), record({}, 600));
-    await store.update(key('c'), {
-      data: {},
-      expiresAt: clock.now() + 5_000,
-      meta: { createdAt: clock.now(), lastSeenAt: clock.now() },
-    });
+    await store.update(key('c'), { data: {}, meta: setting(clock.now() + 5_000, clock.now()) });
     clock.advance(5);
     await store.create(key('d'), record({}, 600));
     expect(store.peek(key('c'))).toBeNull();
@@ -144,11 +148,7 @@ describe('MemoryStore bounds', () => {
     await store.create(key('d'), record());
     expect(store.peek(key('b'))).toBeNull();
     expect(store.size).toBe(3);
-    await store.update(key('c'), {
-      data: {},
-      expiresAt: NOW + 60_000,
-      meta: { createdAt: NOW, lastSeenAt: NOW },
-    });
+    await store.update(key('c'), { data: {}, meta: setting(NOW + 60_000) });
     await store.create(key('e'), record());
     expect(store.peek(key('a'))).toBeNull();
     for (const name of ['c', 'd', 'e']) expect(store.peek(key(name))).not.toBeNull();
@@ -197,23 +197,19 @@ describe('MemoryStore owner index', () => {
     await store.create(key('x'), record({}, 1, { owner: 'u1' }));
     await store.create(key('c'), record({}, 60, { owner: 'u2' }));
     clock.advance(1);
-    expect((await store.owners.list('u1')).map((r) => r.key)).toEqual([key('a'), key('b')]);
+    expect((await store.owners.list('u1')).map((r) => r.id)).toEqual([key('a'), key('b')]);
     expect(await store.owners.destroyAll('u1', key('a'))).toBe(1);
-    expect((await store.owners.list('u1')).map((r) => r.key)).toEqual([key('a')]);
-    expect((await store.owners.list('u2')).map((r) => r.key)).toEqual([key('c')]);
+    expect((await store.owners.list('u1')).map((r) => r.id)).toEqual([key('a')]);
+    expect((await store.owners.list('u2')).map((r) => r.id)).toEqual([key('c')]);
     expect(await store.owners.list('nobody')).toEqual([]);
   });
 
   it('follows an owner change on update', async () => {
     const { store, record } = setup();
     await store.create(key('a'), record({}, 60, { owner: 'u1' }));
-    await store.update(key('a'), {
-      data: {},
-      expiresAt: NOW + 60_000,
-      meta: { createdAt: NOW, lastSeenAt: NOW, owner: 'u2' },
-    });
+    await store.update(key('a'), { data: {}, meta: setting(NOW + 60_000, NOW, { owner: 'u2' }) });
     expect(await store.owners.list('u1')).toEqual([]);
-    expect((await store.owners.list('u2')).map((r) => r.key)).toEqual([key('a')]);
+    expect((await store.owners.list('u2')).map((r) => r.id)).toEqual([key('a')]);
   });
 });
 

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   createMemoryStore,
   createSessionManager,
-  createStoreBackend,
   type ResolvedManagerOptions,
   SessionConfigError,
   type SessionData,
@@ -11,9 +10,10 @@ import {
   systemClock,
 } from '../src/index.js';
 import { createTestClock } from '../src/testing.js';
+import { providerOf } from './support/providers.js';
 
 const store = createMemoryStore();
-const backend = createStoreBackend(createMemoryStore());
+const backend = providerOf(createMemoryStore());
 const clock = createTestClock();
 const schema = z.object({ n: z.number() });
 const secure = { cookieSecure: true };
@@ -36,7 +36,7 @@ function expectConfigError(error: unknown, option: string) {
 }
 
 type Field = keyof SessionManagerOptions;
-type Resolved = keyof ResolvedManagerOptions<SessionData>;
+type Resolved = keyof ResolvedManagerOptions;
 
 interface Row {
   option: Field;
@@ -164,7 +164,8 @@ describe('SessionManagerOptions', () => {
   it('defaults to Django’s settings', () => {
     const { options } = createSessionManager({ store });
     expect(options).toEqual({
-      backend: expect.objectContaining({ name: store.name }),
+      store,
+      storeTimeoutMs: 5000,
       cookieName: 'sessionid',
       cookieAge: 1_209_600,
       cookieDomain: undefined,
@@ -181,15 +182,13 @@ describe('SessionManagerOptions', () => {
       clock: systemClock,
       schema: undefined,
       tokenHeader: undefined,
-      policy: {
-        touchInterval: null,
-        absoluteTimeout: null,
-        rotateInterval: null,
-        rotationGrace: 30,
-        ownerLimit: null,
-        handleSecret: undefined,
-        onEvent: undefined,
-      },
+      touchInterval: null,
+      absoluteTimeout: null,
+      rotateInterval: null,
+      rotationGrace: 30,
+      ownerLimit: null,
+      handleSecret: undefined,
+      onEvent: undefined,
     });
   });
 
@@ -209,29 +208,39 @@ describe('SessionManagerOptions', () => {
 
   describe('store and backend', () => {
     it('accepts a store, wrapped into a backend', () => {
-      const { options } = createSessionManager({ store });
-      expect(options.backend.name).toBe(store.name);
-      expect(options.backend.capabilities).toEqual({
+      const manager = createSessionManager({ store });
+      expect(manager.backend.name).toBe(store.name);
+      expect(manager.backend.capabilities).toEqual({
         serverSide: true,
         delta: true,
         ownerIndex: true,
         metadata: true,
+        rawKeys: true,
       });
     });
 
-    it('accepts a backend as is', () => {
-      expect(createSessionManager({ backend }).options.backend).toBe(backend);
+    it('accepts a backend provider, binding its backend to the manager', () => {
+      const built: string[] = [];
+      const provider = {
+        name: 'provided',
+        createBackend: (settings: { cookieName: string }) => {
+          built.push(settings.cookieName);
+          return backend.createBackend(settings as never);
+        },
+      };
+      expect(createSessionManager({ store: provider, cookieName: 'sid' }).backend.name).toBe(store.name);
+      expect(built).toEqual(['sid']);
     });
 
     it.each([
-      ['no store and no backend', {}, 'store'],
-      ['both', { store, backend }, 'store'],
+      ['no store', {}, 'store'],
+      ['an express-session store', { store: { get() {}, set() {}, destroy() {} } }, 'store'],
       ['a store that is not one', { store: {} }, 'store'],
       ['a store missing methods', { store: { load: async () => null, capabilities: {} } }, 'store'],
       ['a store given as a string', { store: 'redis://localhost' }, 'store'],
       ['a null store', { store: null }, 'store'],
-      ['a backend that is not one', { backend: {} }, 'backend'],
-      ['a store given as the backend', { backend: store }, 'backend'],
+      ['a backend provider that is not one', { store: { createBackend: 'no' } }, 'store'],
+      ['an array', { store: [] }, 'store'],
     ])('rejects %s', (_name, options, option) => {
       expectConfigError(
         thrown(() => createSessionManager(options as SessionManagerOptions)),

@@ -3,14 +3,14 @@ import {
   CapabilityMissing,
   createMemoryStore,
   createSessionManager,
-  createStoreBackend,
   SessionConfigError,
   type SessionEvent,
   type SessionManagerOptions,
-  type SessionStore,
   SessionStoreError,
 } from '../src/index.js';
+import type { SessionBackend, SessionStore } from '../src/store/index.js';
 import { createTestClock } from '../src/testing.js';
+import { providerOf } from './support/providers.js';
 
 const NOW = Date.UTC(2024, 0, 1);
 const keyOf = (header: string | undefined) => /^[^=]+=([^;]*)/.exec(header ?? '')?.[1] ?? '';
@@ -73,7 +73,7 @@ describe('policy options', () => {
   });
 
   it('accepts nulls for the optional lifetimes and a long handle secret', () => {
-    const { policy } = createSessionManager({
+    const policy = createSessionManager({
       store,
       touchInterval: null,
       absoluteTimeout: 3600,
@@ -85,11 +85,13 @@ describe('policy options', () => {
   });
 
   it('refuses rotation without server-side keys and an owner limit without an owner index', () => {
-    const cookieLike = {
-      ...createStoreBackend(store),
-      capabilities: { serverSide: false, delta: false, ownerIndex: false },
-    };
-    expect(() => createSessionManager({ backend: cookieLike, rotateInterval: 60 })).toThrow(/rotateInterval/);
+    const cookieLike = providerOf(store, {
+      wrap: (inner): SessionBackend => ({
+        ...inner,
+        capabilities: { ...inner.capabilities, serverSide: false, delta: false, ownerIndex: false },
+      }),
+    });
+    expect(() => createSessionManager({ store: cookieLike, rotateInterval: 60 })).toThrow(/rotateInterval/);
     const noIndex: SessionStore = { ...store, capabilities: { ...store.capabilities, ownerIndex: false } };
     expect(() => createSessionManager({ store: noIndex, ownerLimit: { max: 1, onLimit: 'reject' } })).toThrow(
       /ownerLimit/,
@@ -157,7 +159,11 @@ describe('absolute timeout', () => {
     const { request, clock, store, events } = setup({ absoluteTimeout: 60 });
     const { key } = await request(undefined, (s) => s.set('n', 1));
     // The store keeps it longer than the deadline (written under an older, longer policy, say).
-    await store.touch(key, NOW + 86_400_000, NOW);
+    await store.touch(key, {
+      now: NOW,
+      defaultLifetime: 1_209_600,
+      expiry: { expiresAt: NOW + 86_400_000, lifetime: 0 },
+    });
     clock.advance(61);
     const after = await request(key, (s) => s.get('n'));
     expect(after.session.size).toBe(0);

@@ -4,7 +4,7 @@ import {
   isValidSessionKey,
   SESSION_KEY_CHARS,
   SESSION_KEY_LENGTH,
-} from '../src/index.js';
+} from '../src/store/session-key.js';
 
 describe('generateSessionKey', () => {
   it('uses Django’s alphabet and length', () => {

@@ -8,10 +8,10 @@ import {
   SessionAlreadyCommitted,
   SessionError,
   SessionInterrupted,
-  type SessionStore,
   SessionStoreError,
   SessionStoreTimeout,
 } from '../src/index.js';
+import type { SessionStore } from '../src/store/index.js';
 import { cookieHeaderFor, createTestClock } from '../src/testing.js';
 
 type Operation = 'load' | 'create' | 'update' | 'destroy';
@@ -41,7 +41,7 @@ function failingStore(inner: MemoryStore, failures: Partial<Record<Operation, Fa
     load: guard('load', (key: string) => inner.load(key)),
     create: guard('create', (key, record) => inner.create(key, record)),
     update: guard('update', (key, update) => inner.update(key, update)),
-    touch: (key, expiresAt, lastSeenAt) => inner.touch(key, expiresAt, lastSeenAt),
+    touch: (key, change) => inner.touch(key, change),
     destroy: guard('destroy', (key: string) => inner.destroy(key)),
     clearExpired: () => inner.clearExpired(),
   };

@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryStore,
   createSessionManager,
-  createStoreBackend,
-  hashSessionKey,
-  type SessionBackend,
   SessionConfigError,
   type SessionManagerOptions,
   STRICT_DEFAULTS,
 } from '../src/index.js';
+import { hashSessionKey, type SessionBackend } from '../src/store/index.js';
 import { createTestClock } from '../src/testing.js';
+import { providerOf } from './support/providers.js';
 
 const NOW = Date.UTC(2024, 0, 1);
 
@@ -35,8 +34,8 @@ describe("preset: 'strict'", () => {
     expect(options.cookiePath).toBe('/');
     expect(options.cookieAge).toBe(1800);
     expect(options.expireAtBrowserClose).toBe(true);
-    expect(options.policy.touchInterval).toBe(60);
-    expect(options.policy.absoluteTimeout).toBe(43200);
+    expect(options.touchInterval).toBe(60);
+    expect(options.absoluteTimeout).toBe(43200);
     expect(options.hashKeysAtRest).toBe(true);
     expect(STRICT_DEFAULTS.cookieAge).toBe(options.cookieAge);
   });
@@ -74,8 +73,8 @@ describe("preset: 'strict'", () => {
     });
     expect(options.cookieName).toBe('__Host-app');
     expect(options.cookieAge).toBe(600);
-    expect(options.policy.absoluteTimeout).toBe(3600);
-    expect(options.policy.touchInterval).toBeNull();
+    expect(options.absoluteTimeout).toBe(3600);
+    expect(options.touchInterval).toBeNull();
     expect(options.cookieSameSite).toBe('Strict');
     expect(options.expireAtBrowserClose).toBe(false);
     expect(options.hashKeysAtRest).toBe('migrate');
@@ -99,24 +98,25 @@ describe("preset: 'strict'", () => {
   });
 
   it('refuses a backend that keeps no metadata (the cookie engine, Django formats), naming the preset', () => {
-    const inner = createStoreBackend(createMemoryStore());
-    const dataOnly: SessionBackend = {
-      ...inner,
-      name: 'data-only',
-      capabilities: { ...inner.capabilities, metadata: false },
-    };
-    const error = refusal({ backend: dataOnly, preset: 'strict' });
+    const dataOnly = providerOf(createMemoryStore(), {
+      wrap: (inner): SessionBackend => ({
+        ...inner,
+        name: 'data-only',
+        capabilities: { ...inner.capabilities, metadata: false },
+      }),
+    });
+    const error = refusal({ store: dataOnly, preset: 'strict' });
     expect(error.message).toContain('preset');
     expect(error.message).toContain('data-only');
   });
 
   it('takes a prebuilt server backend that hashes its keys, and refuses one that stores them raw', () => {
-    const backend = createStoreBackend(createMemoryStore(), { hashKeys: true });
-    const { options } = createSessionManager({ backend, preset: 'strict' });
-    expect(options.backend.recordId?.('a'.repeat(32))).toBe(hashSessionKey('a'.repeat(32)));
-    const raw = refusal({ backend: createStoreBackend(createMemoryStore()), preset: 'strict' });
-    expect(raw.message).toContain('backend');
-    expect(raw.message).toContain('hashKeys');
+    const backend = providerOf(createMemoryStore(), { hashKeysAtRest: true });
+    const manager = createSessionManager({ store: backend, preset: 'strict' });
+    expect(manager.backend.recordId('a'.repeat(32))).toBe(hashSessionKey('a'.repeat(32)));
+    const raw = refusal({ store: providerOf(createMemoryStore()), preset: 'strict' });
+    expect(raw.message).toContain('store');
+    expect(raw.message).toContain('hashe');
   });
 
   it('refuses the header transport, which hands the key to scripts', () => {
@@ -141,8 +141,8 @@ describe("preset: 'django' (the default)", () => {
       expect(options.cookieSecure).toBe(false);
       expect(options.cookieAge).toBe(1209600);
       expect(options.expireAtBrowserClose).toBe(false);
-      expect(options.policy.absoluteTimeout).toBeNull();
-      expect(options.policy.touchInterval).toBeNull();
+      expect(options.absoluteTimeout).toBeNull();
+      expect(options.touchInterval).toBeNull();
       expect(options.hashKeysAtRest).toBe(false);
     }
   });

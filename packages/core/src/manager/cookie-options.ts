@@ -18,7 +18,7 @@ export const COOKIE_OPTION_SPECS = {
   /** SESSION_COOKIE_AGE: how long a session lives without a save, and the cookie's Max-Age. */
   cookieAge: option.seconds({ default: 1_209_600, defaultText: '1209600 (two weeks)' }),
   /** SESSION_COOKIE_DOMAIN; null (or leaving it out) makes a host-only cookie. */
-  cookieDomain: option.custom<string | undefined>({
+  cookieDomain: option.custom<string | undefined, string | null>({
     default: undefined,
     defaultText: 'null (host-only)',
     expected: 'a domain name or null',
@@ -40,7 +40,7 @@ export const COOKIE_OPTION_SPECS = {
   /** SESSION_COOKIE_HTTPONLY. */
   cookieHttpOnly: option.boolean({ default: true }),
   /** SESSION_COOKIE_SAMESITE, in any case; `false` omits the attribute. `None` requires Secure. */
-  cookieSameSite: option.custom<SameSite>({
+  cookieSameSite: option.custom<SameSite, 'Lax' | 'Strict' | 'None' | 'lax' | 'strict' | 'none' | false>({
     default: 'Lax',
     defaultText: "'Lax'",
     expected: "one of 'Lax', 'Strict', 'None' or false",
@@ -55,7 +55,10 @@ export const COOKIE_OPTION_SPECS = {
   /** Adds `Partitioned` (CHIPS); requires Secure. */
   cookiePartitioned: option.boolean({ default: false }),
   /** Adds `Priority=` (Chromium). */
-  cookiePriority: option.custom<'Low' | 'Medium' | 'High' | undefined>({
+  cookiePriority: option.custom<
+    'Low' | 'Medium' | 'High' | undefined,
+    'Low' | 'Medium' | 'High' | 'low' | 'medium' | 'high'
+  >({
     default: undefined,
     defaultText: 'none (omitted)',
     expected: "one of 'Low', 'Medium', 'High'",

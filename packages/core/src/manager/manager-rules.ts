@@ -1,7 +1,7 @@
 import { SessionConfigError } from '../errors.js';
-import { createStoreBackend } from '../store-backend.js';
 import type { BackendProvider, SessionBackend } from '../store/backend-contract.js';
 import type { SessionStore } from '../store/contract.js';
+import { createStoreBackend } from '../store-backend.js';
 import { checkCookieRules } from './cookie-options.js';
 import type { ResolvedManagerOptions } from './manager-options.js';
 import { checkStrict } from './strict-preset.js';

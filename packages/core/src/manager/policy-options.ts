@@ -30,7 +30,7 @@ export const POLICY_OPTION_SPECS = {
         return invalid();
       }
       if (onLimit !== 'reject' && onLimit !== 'evict-oldest') {
-        return invalid("{ max, onLimit } with onLimit 'reject' or 'evict-oldest'");
+        return invalid("'reject' or 'evict-oldest'", 'onLimit');
       }
       return { max, onLimit };
     },

@@ -5,12 +5,12 @@ import { RequestSession } from '../request/request-session.js';
 import type { SessionRequest } from '../request/session-request.js';
 import type { StandardSchemaLike } from '../standard-schema.js';
 import type { OwnedRecord, OwnerIndex, SessionData } from '../store/contract.js';
-import { buildBackend, checkManagerRules } from './manager-rules.js';
 import {
   type ResolvedManagerOptions,
   resolveManagerOptions,
   type SessionManagerOptions,
 } from './manager-options.js';
+import { buildBackend, checkManagerRules } from './manager-rules.js';
 import { createHandleDeriver } from './session-handles.js';
 import { readToken, tokenJar } from './token-header.js';
 

@@ -54,11 +54,13 @@ export function declareOptions<S extends OptionSpecs>(
         const spec = specs[name];
         if (!spec) continue;
         const value = given[name];
-        resolved[name] = spec.parse(value, (detail) => {
+        resolved[name] = spec.parse(value, (detail, field) => {
           const expected = detail ?? spec.expected;
+          const option = field === undefined ? name : `${name}.${field}`;
+          const part = field === undefined ? value : (value as Record<string, unknown>)[field];
           // A secret is never quoted: only its kind is named.
-          if (spec.secret) throw new SessionConfigError(source, name, `${expected} (got ${kindOf(value)})`);
-          throw new SessionConfigError(source, name, expected, value);
+          if (spec.secret) throw new SessionConfigError(source, option, `${expected} (got ${kindOf(value)})`);
+          throw new SessionConfigError(source, option, expected, part);
         });
       }
       return resolved as ResolvedOptions<S>;

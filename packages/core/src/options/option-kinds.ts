@@ -22,7 +22,7 @@ const shown = (value: unknown): string =>
 function spec<T>(
   expected: string,
   common: Common<T>,
-  check: (value: unknown, invalid: (detail?: string) => never) => T,
+  check: (value: unknown, invalid: (detail?: string, field?: string) => never) => T,
   extra: { unit?: OptionSpec<T>['unit']; secret?: boolean } = {},
 ): OptionSpec<T, false> {
   const fallback = common.default as T;
@@ -36,8 +36,10 @@ function spec<T>(
 }
 
 /** The same option, required: it has no default and leaving it out is an error. */
-export function required<T>(option: OptionSpec<T, false>): OptionSpec<Exclude<T, undefined>, true> {
-  const { __type: _type, ...rest } = option;
+export function required<T, I>(
+  option: OptionSpec<T, false, I>,
+): OptionSpec<Exclude<T, undefined>, true, Exclude<I, undefined>> {
+  const { __type: _type, __input: _input, ...rest } = option;
   return {
     ...rest,
     defaultText: 'required',
@@ -154,14 +156,19 @@ export function oneOf<const V extends readonly (string | number | boolean)[]>(
  * Anything else: `check` returns the value to use or calls `invalid`. `expected` describes a valid value
  * for errors and docs. `secret` keeps the value out of error messages.
  */
-export function custom<T>(
+export function custom<T, Input = T>(
   common: Common<T> & {
     expected: string;
-    check: (value: unknown, invalid: (detail?: string) => never) => T;
+    check: (value: unknown, invalid: (detail?: string, field?: string) => never) => T;
     secret?: boolean;
   },
-): OptionSpec<T, false> {
-  return spec(common.expected, common, common.check, common.secret ? { secret: true } : {});
+): OptionSpec<T, false, Input> {
+  return spec(
+    common.expected,
+    common,
+    common.check,
+    common.secret ? { secret: true } : {},
+  ) as unknown as OptionSpec<T, false, Input>;
 }
 
 /** A function (a callback, a per-request choice). */

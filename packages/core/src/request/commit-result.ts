@@ -24,7 +24,7 @@ export type CommitAction = 'none' | 'save' | 'touch' | 'rotate' | 'delete' | 'sk
 /** What the commit decided, for the adapter to apply before headers go out (`applyCommit` does it). */
 export interface CommitResult {
   /** `Set-Cookie` header values, serialized once from {@link cookies}. */
-  readonly setCookie: readonly string[];
+  readonly setCookie: string[];
   /**
    * With the manager's `tokenHeader` option: response headers to set instead of `Set-Cookie` (the key, or
    * an empty value when the client must drop it). Absent with cookies.

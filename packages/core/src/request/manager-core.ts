@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { CookieAttributeSettings } from '../manager/cookie-options.js';
 import type { ResolvedPolicy } from '../manager/policy-options.js';
-import type { HandleDeriver } from '../manager/session-handles.js';
 import type { SessionEvent } from '../manager/session-events.js';
+import type { HandleDeriver } from '../manager/session-handles.js';
 import type { ResolvedTokenHeader } from '../manager/token-header.js';
 import type { StandardSchemaLike } from '../standard-schema.js';
 import type { SessionBackend } from '../store/backend-contract.js';

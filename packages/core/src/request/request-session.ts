@@ -184,15 +184,15 @@ export class RequestSession<Data extends SessionData = SessionData> {
     const contents = this.#contentsOf();
     contents.accessed = true;
     const cycle = this.#core.backend.cycle;
-    if (cycle && this.#key !== null) {
+    if (cycle) {
       const previousHandle = this.handle;
       const planned = planWrite(this.#core, this.#view(), contents, { whole: true, now: this.now() });
       const result = await cycle.call(this.#core.backend, this.#opened, planned.write, 0);
       this.#key = result.key;
       this.#meta = planned.write.record.meta;
       this.#ownerChanged = false;
-      this.#emit({ type: 'destroyed', handle: previousHandle, reason: 'cycle' });
       this.#emit({ type: 'created', handle: this.handle });
+      if (previousHandle !== null) this.#emit({ type: 'destroyed', handle: previousHandle, reason: 'cycle' });
     }
     contents.replaceAll(contents.data);
   }
@@ -248,7 +248,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
       return this.#start({});
     }
     if (await this.#adopt(opened)) return this.#start((opened.record as { data: SessionData }).data);
-    if (this.hadCookie) core.emit({ type: 'rejected', reason: 'unknown-or-invalid' });
+    if (!opened.record && this.hadCookie) core.emit({ type: 'rejected', reason: 'unknown-or-invalid' });
     return this.#start({});
   }
 

@@ -4,9 +4,8 @@ import {
   type MemoryStore,
   type SessionData,
   type SessionManagerOptions,
-  type SessionStore,
-  type SessionUpdate,
 } from '../../src/index.js';
+import type { SessionStore, SessionUpdate } from '../../src/store/index.js';
 import { cookieHeaderFor, createTestClock } from '../../src/testing.js';
 
 /** The instant every counting manager's clock starts at. */
@@ -38,7 +37,7 @@ export function countingStore(inner: MemoryStore) {
       updates.push(structuredClone(update));
       return inner.update(key, update);
     }),
-    touch: count('touch', (key, expiresAt, lastSeenAt) => inner.touch(key, expiresAt, lastSeenAt)),
+    touch: count('touch', (key, change) => inner.touch(key, change)),
     destroy: count('destroy', (key) => inner.destroy(key)),
     clearExpired: () => inner.clearExpired(),
   };
