@@ -9,7 +9,8 @@ export type SessionErrorCode =
   | 'SESSION_COMMITTED'
   | 'KEY_COLLISION'
   | 'OWNER_LIMIT'
-  | 'READ_ONLY';
+  | 'READ_ONLY'
+  | 'NOT_LOADED';
 
 const BRAND = Symbol.for('@sess/core.SessionError');
 
@@ -118,6 +119,23 @@ export class SessionAlreadyCommitted extends SessionError {
       code: 'SESSION_COMMITTED',
     });
     this.name = 'SessionAlreadyCommitted';
+  }
+}
+
+/**
+ * The session was read synchronously (`req.session`, `ctx.session`) on a request whose session is not loaded:
+ * lazy loading needs `await getSession()` first, or the adapter's `eager` option for the route.
+ */
+export class SessionNotLoaded extends SessionError {
+  constructor(source: string, property: string) {
+    super(
+      `[${source}] ${property} was read before the session was loaded. Load it first with ` +
+        `\`await ${property.replace(/\.session$/, '.getSession()')}\`, or load it before the handler runs with the ` +
+        "`eager` option: `eager: true`, or `eager: (req) => …` for the routes that need it (Passport's " +
+        'passport.session(), flash and CSRF middleware read it synchronously).',
+      { code: 'NOT_LOADED' },
+    );
+    this.name = 'SessionNotLoaded';
   }
 }
 

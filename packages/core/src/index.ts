@@ -13,6 +13,7 @@ export {
   SessionError,
   type SessionErrorCode,
   SessionInterrupted,
+  SessionNotLoaded,
   SessionStoreError,
   SessionStoreTimeout,
 } from './errors.js';

@@ -54,9 +54,13 @@ export function createStoreBackend(store: SessionStore, settings: StoreBackendSe
     return null;
   }
 
-  async function create(record: SessionRecord, withNewKey?: (key: string) => Promise<void>) {
+  async function create(
+    record: SessionRecord,
+    withNewKey?: (key: string) => Promise<void>,
+    preferredKey?: string,
+  ) {
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-      const key = generateSessionKey();
+      const key = attempt === 0 && preferredKey !== undefined ? preferredKey : generateSessionKey();
       await withNewKey?.(key);
       if (await call('create', () => store.create(idOf(key), record))) return key;
     }
@@ -133,7 +137,7 @@ export function createStoreBackend(store: SessionStore, settings: StoreBackendSe
     async save(_opened: OpenedSession, write: BackendWrite): Promise<SaveResult> {
       const key = write.key;
       if (key === null) {
-        const created = await create(write.record);
+        const created = await create(write.record, undefined, write.preferredKey);
         return { key: created, cookies: keyCookie(created) };
       }
       const update = write.delta

@@ -15,6 +15,8 @@ export interface CommitFacts {
   changed: boolean;
   /** The cookie must be re-issued (opened with an older secret). */
   reissue: boolean;
+  /** The handler asked for the expiry to be refreshed (`touch()`). */
+  touch: boolean;
   /** A write earlier in the request (an explicit `save()`) still owes its cookie. */
   owed: boolean;
   /** The record as this request knows it; null for a new session. */
@@ -46,6 +48,7 @@ export function decideCommit(core: ManagerCore, facts: CommitFacts): CommitStep 
   }
   if (wantsSave) return 'save';
   if (facts.owed) return 'resend';
+  if (facts.touch && meta) return 'touch';
   const touch = policy.touchInterval;
   if (touch !== null && meta && facts.now - meta.lastSeenAt >= touch * 1000) return 'touch';
   return 'none';

@@ -6,7 +6,7 @@ import type { ManagerCore } from './manager-core.js';
 export interface CookieOverrides {
   domain?: string;
   path?: string;
-  secure?: boolean;
+  secure?: boolean | 'auto';
   sameSite?: SameSite;
   httpOnly?: boolean;
 }

@@ -5,13 +5,21 @@ import {
   SessionError,
   SessionInterrupted,
 } from '../errors.js';
+import type { CookieAttributeSettings } from '../manager/cookie-options.js';
 import type { SessionEvent } from '../manager/session-events.js';
 import { Session } from '../session/session.js';
 import { isEmptyDelta, SessionContents } from '../session/session-contents.js';
 import type { CookieJar, CookieValue, OpenedSession } from '../store/backend-contract.js';
 import type { RecordMeta, SessionData, SessionDelta } from '../store/contract.js';
+import { generateSessionKey } from '../store/session-key.js';
 import { decideCommit } from './commit-decision.js';
-import { type CommitAction, type CommitResult, cookieOutcome, outcome } from './commit-result.js';
+import {
+  type CommitAction,
+  type CommitResult,
+  type CookieOverrides,
+  cookieOutcome,
+  outcome,
+} from './commit-result.js';
 import type { ManagerCore } from './manager-core.js';
 import { makeRoomForOwner, ownerLimitError, settleOwnerLimit } from './owner-limit.js';
 import { planWrite, type RecordView } from './record-write.js';
@@ -54,12 +62,45 @@ export class RequestSession<Data extends SessionData = SessionData> {
   #limitPending = false;
   /** The cookie of a write made before the commit (an explicit `save()`), still to be sent. */
   #owed: Written | null = null;
+  /** The key a new session will be created under, once its id was asked for. */
+  #reserved: string | undefined;
+  /** This response's overrides of the cookie attributes. */
+  #cookie: CookieOverrides | undefined;
+  /** `touch()` was called: refresh the expiry at commit even if nothing changed. */
+  #touchWanted = false;
 
   /** Made by `SessionManager.open()`. */
   constructor(core: ManagerCore, jar: CookieJar, request: SessionRequest) {
     this.#core = core;
     this.#jar = jar;
     this.#request = request;
+    this.#cookie = request.cookie;
+  }
+
+  /** The session cookie's attributes for this response: the manager's settings with this request's overrides. */
+  cookieSettings(): CookieAttributeSettings {
+    const settings = this.#core.cookie;
+    const override = this.#cookie;
+    if (!override) return settings;
+    return {
+      ...settings,
+      domain: override.domain ?? settings.domain,
+      path: override.path ?? settings.path,
+      secure: override.secure ?? settings.secure,
+      httpOnly: override.httpOnly ?? settings.httpOnly,
+      sameSite: override.sameSite ?? settings.sameSite,
+    };
+  }
+
+  /** Overrides attributes of this response's session cookie (express-session's `req.session.cookie.secure = …`). */
+  overrideCookie(overrides: CookieOverrides): void {
+    this.#cookie = { ...this.#cookie, ...overrides };
+  }
+
+  /** Refresh the expiry (and re-send the cookie) at commit even when nothing changed (express-session's `touch()`). */
+  touch(): void {
+    this.assertWritable('touch');
+    this.#touchWanted = true;
   }
 
   /** The session once loaded, else undefined. */
@@ -121,6 +162,17 @@ export class RequestSession<Data extends SessionData = SessionData> {
     return this.#key;
   }
 
+  /**
+   * The session's id as express-session and koa-session show it: the key, or — for a new server-side
+   * session — the key it will be created under (reserved when first asked). Null for the cookie engine.
+   */
+  get id(): string | null {
+    if (this.#key !== null) return this.#key;
+    if (!this.#core.backend.capabilities.serverSide) return null;
+    this.#reserved ??= generateSessionKey();
+    return this.#reserved;
+  }
+
   /** The opaque handle of the current key, or null without one. */
   get handle(): string | null {
     return this.#key === null ? null : this.#core.handles.of(this.#key);
@@ -141,9 +193,19 @@ export class RequestSession<Data extends SessionData = SessionData> {
     return this.#key !== null || this.#meta !== null;
   }
 
+  /** Whether the session was written during this request (an explicit save, a new key). */
+  get saved(): boolean {
+    return this.#owed !== null;
+  }
+
   /** Whether the session was found (loaded from a record) rather than started empty. */
   get found(): boolean {
     return this.#opened.record !== null;
+  }
+
+  /** SESSION_SAVE_EVERY_REQUEST: the commit loads and saves a session the handler never asked for. */
+  get savesEveryRequest(): boolean {
+    return this.#core.saveEveryRequest;
   }
 
   /** SESSION_COOKIE_AGE, seconds. */
@@ -207,6 +269,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
     this.#meta = null;
     this.#reissue = false;
     this.#owed = null;
+    this.#reserved = undefined;
     if (key !== null) {
       await this.#core.backend.destroy(key);
       this.#emit({ type: 'destroyed', handle, reason: 'flush' });
@@ -248,6 +311,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
       return this.#start({});
     }
     if (await this.#adopt(opened)) return this.#start((opened.record as { data: SessionData }).data);
+    // Kept for the writes: a backend may hold request state in it (the cookie engine's chunk cookies).
+    this.#opened = opened.record === null ? opened : { ...opened, record: null };
     if (!opened.record && this.hadCookie) core.emit({ type: 'rejected', reason: 'unknown-or-invalid' });
     return this.#start({});
   }
@@ -319,6 +384,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
       hadCookie: this.hadCookie,
       changed: contents.modified || delta === undefined || !isEmptyDelta(delta),
       reissue: this.#reissue,
+      touch: this.#touchWanted,
       owed: this.#owed !== null,
       meta: this.#meta,
       hasKey: this.#key !== null,
@@ -326,10 +392,17 @@ export class RequestSession<Data extends SessionData = SessionData> {
     });
     switch (step) {
       case 'delete':
-        return cookieOutcome(core, this.#request, 'delete', true, core.backend.clear(this.#opened), {
-          maxAge: null,
-          now: 0,
-        });
+        return cookieOutcome(
+          core,
+          { secure: this.#request.secure, cookie: this.#cookie },
+          'delete',
+          true,
+          core.backend.clear(this.#opened),
+          {
+            maxAge: null,
+            now: 0,
+          },
+        );
       case 'rotate':
         return this.#result('rotate', accessed, await this.#rotate());
       case 'save':
@@ -344,7 +417,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
   }
 
   #result(action: CommitAction, vary: boolean, written: Written): CommitResult {
-    return cookieOutcome(this.#core, this.#request, action, vary, written.cookies, written);
+    const request = { secure: this.#request.secure, cookie: this.#cookie };
+    return cookieOutcome(this.#core, request, action, vary, written.cookies, written);
   }
 
   // ── writes ────────────────────────────────────────────────────────────
@@ -359,6 +433,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
     const contents = this.#contentsOf();
     const created = this.#key === null;
     const planned = planWrite(core, this.#view(), contents, { whole: false, now: core.clock.now(), delta });
+    if (created && this.#reserved !== undefined) planned.write.preferredKey = this.#reserved;
     const result = await core.backend.save(this.#opened, planned.write);
     this.#key = result.key;
     this.#meta = planned.write.record.meta;

@@ -54,6 +54,11 @@ export interface OpenedSession {
 export interface BackendWrite {
   /** The current key, or null to create a record under a new key. */
   key: string | null;
+  /**
+   * For a create: the key to try first (one the request already showed as the session's id). A backend
+   * that generates keys uses it unless it collides; others ignore it.
+   */
+  preferredKey?: string;
   /** The session as the request sees it: what a create, or a backend that writes whole, stores. */
   record: SessionRecord;
   /** Per-key changes since load, when the request has them (not after `clear()` or a new key). */

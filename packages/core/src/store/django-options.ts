@@ -53,7 +53,7 @@ export function djangoFormatOptionSpecs(keySalt: string) {
      * The Django version (`'MAJOR.MINOR'`, 3.1 or later) that shares the sessions. Below 4.1 Django cannot read
      * an ISO date in `_session_expiry`, so one is written as whole seconds from the save instead.
      */
-    version: option.custom<DjangoVersion>({
+    version: option.custom<DjangoVersion, string>({
       default: [5, 2],
       defaultText: "'5.2'",
       expected: DJANGO_VERSION_EXPECTED,
