@@ -1,4 +1,4 @@
-import type { CookieJar } from '@sess/core';
+import type { CookieJar } from '@sess/core/store';
 
 /**
  * How a session too large for one cookie is laid out. The first cookie keeps the configured name and

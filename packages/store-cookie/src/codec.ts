@@ -1,4 +1,4 @@
-import type { SessionData } from '@sess/core';
+import type { SessionData } from '@sess/core/store';
 
 /** What a codec needs to write a token. */
 export interface EncodeClaims {
@@ -27,7 +27,7 @@ export interface DecodedToken {
   issuedAt: number;
   /** When it stops opening, ms since the epoch. */
   expiresAt: number;
-  /** It opened with a secret other than the first, so it should be written again with the first. */
+  /** It opened with one of `secretKeyFallbacks`, so it should be written again with `secretKey`. */
   stale: boolean;
 }
 

@@ -1,2 +1,2 @@
-export { createCookieBackend } from './cookie-backend.js';
-export type { CookieBackendOptions, CookieMode } from './options.js';
+export { createCookieStore } from './cookie-store.js';
+export type { CookieMode, CookieStoreOptions } from './options.js';

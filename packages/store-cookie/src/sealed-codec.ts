@@ -1,11 +1,13 @@
 import { Buffer } from 'node:buffer';
-import { CookieTooLarge, createSealer, SEALED_PREFIX, type Sealer } from '@sess/core';
+import { CookieTooLarge } from '@sess/core';
+import { createSealer, SEALED_PREFIX, type Sealer } from '@sess/core/codecs';
 import type { CookieCodec } from './codec.js';
 import { BACKEND_NAME, type ResolvedCookieOptions } from './options.js';
 
 /** The sealer of the sealed mode, from the resolved options. */
 export function sealerFor(options: ResolvedCookieOptions): Sealer {
-  return createSealer({ secrets: options.secrets, compress: options.compress });
+  const secrets = [options.secretKey, ...options.secretKeyFallbacks];
+  return createSealer({ secrets, compress: options.compress });
 }
 
 /**

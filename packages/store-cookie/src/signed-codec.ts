@@ -1,4 +1,5 @@
-import { createDjangoSigner, decodeBase62, djangoReadsIsoExpiry, withSecondsExpiry } from '@sess/core';
+import { createDjangoSigner, decodeBase62 } from '@sess/core/codecs';
+import { djangoReadsIsoExpiry, withSecondsExpiry } from '@sess/core/store';
 import { type CookieCodec, isDataObject } from './codec.js';
 import type { ResolvedCookieOptions } from './options.js';
 
@@ -11,18 +12,17 @@ function timestampOf(token: string): number | null {
 
 /**
  * Django's `signed_cookies` engine: the cookie value is `signing.dumps(session, compress=True,
- * salt=…)`, byte for byte. Opening accepts the first secret (SECRET_KEY) and the others
+ * salt=…)`, byte for byte. Opening accepts `secretKey` (SECRET_KEY) and `secretKeyFallbacks`
  * (SECRET_KEY_FALLBACKS), and refuses a value signed more than the manager's cookie age ago
  * (`age > max_age`, with a fractional age), as Django does. Like Django, it ignores a custom
  * `setExpiry()` when opening: only the age since the last save counts. For a Django older than 4.1
  * (`version`), an instant in `_session_expiry` is written as whole seconds from the save.
  */
 export function createSignedCodec(options: ResolvedCookieOptions): CookieCodec {
-  const [secret, ...fallbackSecrets] = options.secrets;
   const signer = createDjangoSigner({
-    secret: secret as NonNullable<typeof secret>,
-    fallbackSecrets,
-    salt: options.salt,
+    secret: options.secretKey,
+    fallbackSecrets: options.secretKeyFallbacks,
+    salt: options.keySalt,
     compress: options.compress,
   });
   const isoExpiry = djangoReadsIsoExpiry(options.version);

@@ -1,27 +1,30 @@
-import { CookieTooLarge, isSessionError, type SaveRequest } from '@sess/core';
+import { CookieTooLarge, isSessionError } from '@sess/core';
+import type { CookieJar, SessionBackend } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
-import { createCookieBackend } from '../src/index.js';
+import { createCookieStore } from '../src/index.js';
 import { openByHand, tokenOf } from './by-hand.js';
 import {
   Browser,
+  bind,
   incompressible,
   jarFrom,
   jarOf,
   NEW_SECRET,
+  NOTHING_OPENED,
   parseSetCookie,
-  START,
   setup,
   visit,
+  writeOf,
 } from './support.js';
 
-const context = { now: START, cookieAge: 1_209_600 };
-const saveRequest = (data: Record<string, unknown>, jar?: SaveRequest['jar']): SaveRequest => ({
-  key: null,
-  data,
-  meta: { createdAt: START, lastSeenAt: START },
-  expiresAt: START + 3_600_000,
-  ...(jar ? { jar } : {}),
-});
+/** The cookies `backend` writes for a new session holding `data`, outside a request. */
+const saveNew = (backend: SessionBackend, data: Record<string, unknown>) =>
+  backend.save(NOTHING_OPENED, writeOf(data));
+/** The record `backend` opens from `jar` (null for none). */
+const load = async (backend: SessionBackend, jar: CookieJar) => (await backend.open(jar)).record;
+/** A cookie engine bound as a manager binds it (cookie `sessionid` unless `cookieName` says otherwise). */
+const cookieBackend = (options: Parameters<typeof createCookieStore>[0], cookieName = 'sessionid') =>
+  bind(createCookieStore(options), { cookieName });
 
 describe('a session larger than one cookie', () => {
   it('spreads over name, name.1, name.2 and reads back whole; it shrinks and deletes the leftovers', async () => {
@@ -63,36 +66,36 @@ describe('a session larger than one cookie', () => {
   });
 
   it('keeps every cookie within maxCookieBytes, counting name=value', async () => {
-    const backend = createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 10, maxCookieBytes: 300 });
+    const backend = cookieBackend({ secretKey: NEW_SECRET, maxCookies: 10, maxCookieBytes: 300 }, 'sid');
     for (const size of [100, 250, 600, 1200, 1800]) {
-      const { cookies } = await backend.save(saveRequest({ blob: incompressible(size) }), 'sid');
+      const { cookies } = await saveNew(backend, { blob: incompressible(size) });
       for (const cookie of cookies) {
         expect(cookie.name.length + 1 + (cookie.value as string).length).toBeLessThanOrEqual(300);
       }
       const jar = jarOf(Object.fromEntries(cookies.map((cookie) => [cookie.name, cookie.value as string])));
-      expect((await backend.load(jar, 'sid', context))?.data).toEqual({ blob: incompressible(size) });
+      expect((await load(backend, jar))?.data).toEqual({ blob: incompressible(size) });
     }
   });
 
   it('uses one cookie up to exactly maxCookieBytes, and two from one byte more', async () => {
-    const backend = createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 2, maxCookieBytes: 1000 });
+    const backend = cookieBackend({ secretKey: NEW_SECRET, maxCookies: 2, maxCookieBytes: 1000 });
     const bytes = (cookies: { name: string; value: string | null }[]) =>
       cookies.reduce((sum, cookie) => sum + cookie.name.length + 1 + (cookie.value ?? '').length, 0);
     let size = 0;
-    let cookies = (await backend.save(saveRequest({ b: '' }), 'sessionid')).cookies;
+    let cookies = (await saveNew(backend, { b: '' })).cookies;
     // Grow the data until the single cookie is exactly 1000 bytes (a sealed token grows by 4 chars per 3 bytes).
     while (bytes(cookies) < 1000 && cookies.length === 1) {
       size++;
-      const next = (await backend.save(saveRequest({ b: 'x'.repeat(size) }), 'sessionid')).cookies;
+      const next = (await saveNew(backend, { b: 'x'.repeat(size) })).cookies;
       if (next.length > 1 || bytes(next) > 1000) break;
       cookies = next;
     }
     expect(cookies).toHaveLength(1);
     const exact = bytes(cookies) === 1000 ? size : size + 1;
-    const atLimit = (await backend.save(saveRequest({ b: 'x'.repeat(exact) }), 'sessionid')).cookies;
+    const atLimit = (await saveNew(backend, { b: 'x'.repeat(exact) })).cookies;
     expect(atLimit).toHaveLength(1);
     expect(bytes(atLimit)).toBe(1000);
-    const over = (await backend.save(saveRequest({ b: 'x'.repeat(exact + 1) }), 'sessionid')).cookies;
+    const over = (await saveNew(backend, { b: 'x'.repeat(exact + 1) })).cookies;
     expect(over.map((cookie) => cookie.name)).toEqual(['sessionid', 'sessionid.1']);
   });
 
@@ -131,17 +134,15 @@ describe('a session larger than one cookie', () => {
   });
 
   it('CookieTooLarge also when the sealer refuses the JSON itself (over 64 KiB, compressed)', async () => {
-    const backend = createCookieBackend({ secrets: [NEW_SECRET], compress: true, maxCookies: 10 });
-    await expect(backend.save(saveRequest({ blob: 'a'.repeat(70_000) }), 'sessionid')).rejects.toThrow(
-      CookieTooLarge,
-    );
+    const backend = cookieBackend({ secretKey: NEW_SECRET, compress: true, maxCookies: 10 });
+    await expect(saveNew(backend, { blob: 'a'.repeat(70_000) })).rejects.toThrow(CookieTooLarge);
   });
 });
 
 describe('reading chunks strictly', () => {
-  async function chunked(): Promise<{ backend: ReturnType<typeof createCookieBackend>; cookies: Browser }> {
-    const backend = createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 3 });
-    const { cookies } = await backend.save(saveRequest({ blob: incompressible(9000) }), 'sessionid');
+  async function chunked(): Promise<{ backend: SessionBackend; cookies: Browser }> {
+    const backend = cookieBackend({ secretKey: NEW_SECRET, maxCookies: 3 });
+    const { cookies } = await saveNew(backend, { blob: incompressible(9000) });
     const browser = new Browser();
     browser.apply(cookies.map((cookie) => `${cookie.name}=${cookie.value}; Path=/`));
     expect(browser.names()).toEqual(['sessionid', 'sessionid.1', 'sessionid.2']);
@@ -151,24 +152,22 @@ describe('reading chunks strictly', () => {
   it('a missing middle chunk, an empty chunk or swapped chunks give nothing', async () => {
     const { backend, cookies } = await chunked();
     const all = Object.fromEntries(cookies.cookies);
-    expect(await backend.load(jarOf(all), 'sessionid', context)).not.toBeNull();
+    expect(await load(backend, jarOf(all))).not.toBeNull();
     const { 'sessionid.1': _middle, ...missing } = all;
-    expect(await backend.load(jarOf(missing), 'sessionid', context)).toBeNull();
-    expect(await backend.load(jarOf({ ...all, 'sessionid.1': '' }), 'sessionid', context)).toBeNull();
+    expect(await load(backend, jarOf(missing))).toBeNull();
+    expect(await load(backend, jarOf({ ...all, 'sessionid.1': '' }))).toBeNull();
     const swapped = { ...all, 'sessionid.1': all['sessionid.2'], 'sessionid.2': all['sessionid.1'] };
-    expect(await backend.load(jarOf(swapped as Record<string, string>), 'sessionid', context)).toBeNull();
+    expect(await load(backend, jarOf(swapped as Record<string, string>))).toBeNull();
   });
 
   it('a header naming more cookies than maxCookies gives nothing', async () => {
     const { cookies } = await chunked();
-    const fewer = createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 2 });
-    expect(await fewer.load(jarFrom(cookies), 'sessionid', context)).toBeNull();
+    const fewer = cookieBackend({ secretKey: NEW_SECRET, maxCookies: 2 });
+    expect(await load(fewer, jarFrom(cookies))).toBeNull();
     for (const header of ['~1~', '~0~', '~11~', '~02~', '~x~', '~']) {
       const value = header + (cookies.cookies.get('sessionid') as string).slice(3);
       const jar = jarOf({ ...Object.fromEntries(cookies.cookies), sessionid: value });
-      expect(
-        await createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 10 }).load(jar, 'sessionid', context),
-      ).toBeNull();
+      expect(await load(cookieBackend({ secretKey: NEW_SECRET, maxCookies: 10 }), jar)).toBeNull();
     }
   });
 
@@ -227,13 +226,11 @@ describe('reading chunks strictly', () => {
   });
 
   it('a save outside a request (no jar) writes the cookies without deletions', async () => {
-    const backend = createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 3 });
-    const { cookies } = await backend.save(saveRequest({ small: 1 }), 'sessionid');
+    const backend = cookieBackend({ secretKey: NEW_SECRET, maxCookies: 3 });
+    const { cookies } = await saveNew(backend, { small: 1 });
     expect(cookies.map((cookie) => cookie.name)).toEqual(['sessionid']);
-    const withJar = await backend.save(
-      saveRequest({ small: 1 }, jarOf({ sessionid: 'x', 'sessionid.1': 'y' })),
-      'sessionid',
-    );
+    const opened = await backend.open(jarOf({ sessionid: 'x', 'sessionid.1': 'y' }));
+    const withJar = await backend.save(opened, writeOf({ small: 1 }));
     expect(withJar.cookies.map((cookie) => [cookie.name, cookie.value === null])).toEqual([
       ['sessionid', false],
       ['sessionid.1', true],

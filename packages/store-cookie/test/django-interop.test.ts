@@ -1,4 +1,4 @@
-import { djangoDumps, djangoLoads } from '@sess/core';
+import { djangoDumps, djangoLoads } from '@sess/core/codecs';
 import { createTestClock } from '@sess/core/testing';
 import { describe, expect, it } from 'vitest';
 import { DjangoOpError, djangoAtLeast, INTEROP_SAMPLES } from '../../django-interop/src/index.js';

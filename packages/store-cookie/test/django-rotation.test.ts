@@ -1,10 +1,10 @@
-import { djangoLoads } from '@sess/core';
+import { djangoLoads } from '@sess/core/codecs';
 import { describe, expect, it } from 'vitest';
 import { hasSecretKeyFallbacks } from '../../django-interop/src/index.js';
 import { COOKIE_SALT, newSecretKey, nodeRequest, openDjangoCookieWorld } from './django-support.js';
 
 /**
- * Rotating SECRET_KEY with signed cookies: `secrets[0]` signs, the others (Django's SECRET_KEY_FALLBACKS)
+ * Rotating SECRET_KEY with signed cookies: `secretKey` signs, `secretKeyFallbacks` (Django's SECRET_KEY_FALLBACKS)
  * still open, and a cookie opened with an old key is signed again with the new one on the same response.
  */
 const world = await openDjangoCookieWorld();
@@ -12,7 +12,7 @@ const { django: oldDjango, secretKey: oldKey, version } = world;
 const newKey = newSecretKey();
 const newDjango = await world.otherDjango(newKey, [oldKey]);
 const fallbacksInDjango = hasSecretKeyFallbacks(newDjango.version);
-const rotated = world.manager({ secrets: [newKey, oldKey] });
+const rotated = world.manager({ secretKey: newKey, secretKeyFallbacks: [oldKey] });
 
 /** A cookie the old Django set for a new session holding `data`. */
 async function oldCookie(data: Record<string, unknown>): Promise<string> {
@@ -44,7 +44,7 @@ describe('key rotation on our side', () => {
 
   it('without the fallback the old cookie opens nothing', async () => {
     const value = await oldCookie({ a: 1 });
-    const newOnly = world.manager({ secrets: [newKey] });
+    const newOnly = world.manager({ secretKey: newKey });
     await nodeRequest(newOnly, value, (session) => expect(session.size).toBe(0));
   });
 });

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
   createSessionManager,
-  decodeBase62,
   type Session,
   type SessionManager,
   type SessionManagerOptions,
 } from '@sess/core';
+import { decodeBase62 } from '@sess/core/codecs';
 import { afterAll } from 'vitest';
 import { type Django, majorMinor, openDjango } from '../../django-interop/src/index.js';
-import { type CookieBackendOptions, createCookieBackend } from '../src/index.js';
+import { type CookieStoreOptions, createCookieStore } from '../src/index.js';
 
 /** A random SECRET_KEY, as long as Django's `get_random_secret_key()` makes them. */
 export const newSecretKey = (): string => `django-insecure-${randomBytes(25).toString('hex')}`;
@@ -23,12 +23,12 @@ export const COOKIE_SALT = 'django.contrib.sessions.backends.signed_cookies';
 export interface DjangoCookieWorld {
   django: Django;
   secretKey: string;
-  /** `'3.2'` for Django 3.2: the form the backend's `version` option takes. */
+  /** `'3.2'` for Django 3.2: the form the store's `version` option takes. */
   version: string;
-  /** A manager over a signed-mode backend for the Django in hand, unless the options say otherwise. */
+  /** A manager over a signed-mode cookie store for the Django in hand, unless the options say otherwise. */
   manager(
-    backend?: Partial<CookieBackendOptions>,
-    manager?: Omit<SessionManagerOptions, 'backend' | 'store'>,
+    store?: Partial<CookieStoreOptions>,
+    manager?: Omit<SessionManagerOptions, 'store'>,
   ): SessionManager;
   /** Another Django with other settings; closed after the file. */
   otherDjango(
@@ -61,9 +61,9 @@ export async function openDjangoCookieWorld(): Promise<DjangoCookieWorld> {
     django,
     secretKey,
     version,
-    manager: (backend = {}, manager = {}) =>
+    manager: (store = {}, manager = {}) =>
       createSessionManager({
-        backend: createCookieBackend({ mode: 'signed', secrets: [secretKey], version, ...backend }),
+        store: createCookieStore({ mode: 'signed', secretKey, version, ...store }),
         ...manager,
       }),
     otherDjango: start,

@@ -1,14 +1,15 @@
 import { Buffer } from 'node:buffer';
-import type { Sealer } from '@sess/core';
+import type { Sealer } from '@sess/core/codecs';
+import { createTestClock } from '@sess/core/testing';
 import { describe, expect, it } from 'vitest';
 // The fixed-nonce door exists only in core's source, for golden fixtures; it is not a public export.
 import { createSealer as createSourceSealer, sealWithFixedNonce } from '../../core/src/codecs/sealer.js';
-import { cookieBackendWith } from '../src/cookie-backend.js';
-import { createCookieBackend } from '../src/index.js';
+import { cookieStoreWith } from '../src/cookie-store.js';
+import { createCookieStore } from '../src/index.js';
 import { resolveCookieOptions } from '../src/options.js';
 import { createSealedCodec } from '../src/sealed-codec.js';
 import { openByHand, tokenOf } from './by-hand.js';
-import { jarOf, readFixture } from './support.js';
+import { bind, jarOf, NOTHING_OPENED, readFixture, writeOf } from './support.js';
 
 interface GoldenCase {
   label: string;
@@ -33,15 +34,17 @@ const limitsOf = (each: GoldenCase) => ({ maxCookies: each.maxCookies, maxCookie
 
 /** A backend like the real one, except that it seals with the fixture's nonce. */
 function fixedNonceBackend(each: GoldenCase) {
-  const secrets = [each.secrets[each.sealWith] as string];
-  const options = resolveCookieOptions({ secrets, compress: each.compress, ...limitsOf(each) });
+  const secretKey = each.secrets[each.sealWith] as string;
+  const secrets = [secretKey];
+  const options = resolveCookieOptions({ secretKey, compress: each.compress, ...limitsOf(each) });
   const source = createSourceSealer({ secrets, compress: each.compress });
   const nonce = Buffer.from(each.nonceHex, 'hex');
   const sealer: Sealer = {
     seal: (data, claims) => sealWithFixedNonce(source, data, claims, nonce),
     open: (token, openOptions) => source.open(token, openOptions),
   };
-  return cookieBackendWith(options, createSealedCodec(sealer, each.maxCookies * each.maxCookieBytes));
+  const store = cookieStoreWith(options, createSealedCodec(sealer, each.maxCookies * each.maxCookieBytes));
+  return bind(store, { cookieName: each.cookieName });
 }
 
 describe('golden sealed cookies (written by an independent Python implementation)', () => {
@@ -59,13 +62,8 @@ describe('golden sealed cookies (written by an independent Python implementation
     '%s: saving with the same nonce and clock gives the same cookies byte for byte',
     async (_label, each) => {
       const backend = fixedNonceBackend(each);
-      const request = {
-        key: null,
-        data: each.data,
-        meta: { createdAt: each.now, lastSeenAt: each.now },
-        expiresAt: each.expiresAt,
-      };
-      const { key, cookies } = await backend.save(request, each.cookieName);
+      const write = writeOf(each.data, { now: each.now, expiresAt: each.expiresAt });
+      const { key, cookies } = await backend.save(NOTHING_OPENED, write);
       expect(key).toBeNull();
       expect(cookies).toEqual(each.cookies);
     },
@@ -74,27 +72,33 @@ describe('golden sealed cookies (written by an independent Python implementation
   it.each(named(golden))(
     '%s: the real backend opens it, and only under its name and before exp',
     async (_label, each) => {
-      const backend = createCookieBackend({ secrets: each.secrets, ...limitsOf(each) });
+      const [secretKey, ...secretKeyFallbacks] = each.secrets as [string, ...string[]];
+      const store = createCookieStore({ secretKey, secretKeyFallbacks, ...limitsOf(each) });
+      const clock = createTestClock(each.now);
+      const backend = bind(store, { cookieName: each.cookieName, clock });
       const jar = jarOf(Object.fromEntries(each.cookies.map((cookie) => [cookie.name, cookie.value])));
-      const context = { now: each.now, cookieAge: 1_209_600 };
-      const loaded = await backend.load(jar, each.cookieName, context);
-      expect(loaded).toEqual({
+      const opened = await backend.open(jar);
+      expect(opened).toEqual({
         key: null,
-        data: each.data,
-        meta: { createdAt: each.iat * 1000, lastSeenAt: each.iat * 1000 },
-        expiresAt: each.exp * 1000,
+        record: {
+          data: each.data,
+          meta: { createdAt: each.iat * 1000, lastSeenAt: each.iat * 1000 },
+          expiresAt: each.exp * 1000,
+        },
         ...(each.sealWith > 0 ? { reissue: true } : {}),
+        jar,
       });
-      expect(
-        await backend.load(jar, each.cookieName, { ...context, now: each.exp * 1000 - 1 }),
-      ).not.toBeNull();
-      expect(await backend.load(jar, each.cookieName, { ...context, now: each.exp * 1000 })).toBeNull();
+      clock.set(each.exp * 1000 - 1);
+      expect((await backend.open(jar)).record).not.toBeNull();
+      clock.set(each.exp * 1000);
+      expect((await backend.open(jar)).record).toBeNull();
+      clock.set(each.now);
       const renamed = jarOf(
         Object.fromEntries(
           each.cookies.map((cookie) => [cookie.name.replace(each.cookieName, 'x'), cookie.value]),
         ),
       );
-      expect(await backend.load(renamed, 'x', context)).toBeNull();
+      expect((await bind(store, { cookieName: 'x', clock }).open(renamed)).record).toBeNull();
     },
   );
 });

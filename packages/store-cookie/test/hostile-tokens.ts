@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createCipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import { DJANGO_SIGNED_COOKIES_SALT, deriveDjangoKey, encodeBase62 } from '@sess/core';
+import { DJANGO_SIGNED_COOKIES_SALT, deriveDjangoKey, encodeBase62 } from '@sess/core/codecs';
 import fc from 'fast-check';
 import { NEW_SECRET, START } from './support.js';
 

@@ -1,16 +1,13 @@
 import { Buffer } from 'node:buffer';
-import {
-  createSessionManager,
-  DJANGO_SESSION_SALT,
-  djangoDumps,
-  parseCookieHeader,
-  type SessionBackend,
-  type SessionManager,
-} from '@sess/core';
+import { createSessionManager, type SessionManager } from '@sess/core';
+import { DJANGO_SESSION_SALT, djangoDumps } from '@sess/core/codecs';
+import type { BackendProvider, SessionBackend } from '@sess/core/store';
 import { createTestClock } from '@sess/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CookieBackendOptions, createCookieBackend } from '../src/index.js';
+// Core's own parser (not a public export): what the server sees of an edited Cookie header.
+import { parseCookieHeader } from '../../core/src/cookie-header.js';
+import { type CookieStoreOptions, createCookieStore } from '../src/index.js';
 import { authenticHostile, sealFor } from './hostile-tokens.js';
 import { incompressible, NEW_SECRET, OLD_SECRET, START } from './support.js';
 
@@ -26,30 +23,34 @@ const timeout = Math.max(20_000, RUNS * 3);
 const VICTIM = { secret: 'victim-only-marker', blob: incompressible(5000, 9) };
 const COOKIE_AGE = 1_209_600;
 
-const modes: [string, Partial<CookieBackendOptions>][] = [
+const modes: [string, Partial<CookieStoreOptions>][] = [
   ['sealed', {}],
   ['signed', { mode: 'signed' }],
 ];
 
-/** A backend that counts the writes the manager asks of it. */
-function counting(backend: SessionBackend) {
+/** A store whose backends count the writes the manager asks of them. */
+function counting(store: BackendProvider) {
   const calls = { save: 0, touch: 0, destroy: 0 };
-  const wrapped: SessionBackend = {
+  const wrap = (backend: SessionBackend): SessionBackend => ({
     ...backend,
-    save: (request, name) => {
+    save: (opened, write) => {
       calls.save++;
-      return backend.save(request, name);
+      return backend.save(opened, write);
     },
-    touch: (request, name) => {
+    touch: (opened, write) => {
       calls.touch++;
-      return backend.touch(request, name);
+      return backend.touch(opened, write);
     },
     destroy: (key) => {
       calls.destroy++;
       return backend.destroy(key);
     },
+  });
+  const wrapped: BackendProvider = {
+    name: store.name,
+    createBackend: (settings) => wrap(store.createBackend(settings)),
   };
-  return { backend: wrapped, writes: () => calls.save + calls.touch + calls.destroy };
+  return { store: wrapped, writes: () => calls.save + calls.touch + calls.destroy };
 }
 
 /** The cookies a session holding `data` gets from `manager`, by name. */
@@ -144,17 +145,15 @@ function applyEdit(cookies: Map<string, string>, change: Edit): Map<string, stri
 
 describe.each(modes)('%s cookies through the manager', (mode, options) => {
   const clock = createTestClock(START);
-  const { backend, writes } = counting(
-    createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 3, ...options }),
-  );
-  const manager = createSessionManager({ backend, clock, cookieAge: COOKIE_AGE });
+  const { store, writes } = counting(createCookieStore({ secretKey: NEW_SECRET, maxCookies: 3, ...options }));
+  const manager = createSessionManager({ store, clock, cookieAge: COOKIE_AGE });
   const other = createSessionManager({
-    backend: createCookieBackend({ secrets: [OLD_SECRET], maxCookies: 3, ...options }),
+    store: createCookieStore({ secretKey: OLD_SECRET, maxCookies: 3, ...options }),
     clock,
   });
   const otherMode = createSessionManager({
-    backend: createCookieBackend({
-      secrets: [NEW_SECRET],
+    store: createCookieStore({
+      secretKey: NEW_SECRET,
       maxCookies: 3,
       ...(mode === 'sealed' ? { mode: 'signed' } : {}),
     }),
@@ -188,7 +187,7 @@ describe.each(modes)('%s cookies through the manager', (mode, options) => {
     async () => {
       const before = writes();
       const past = createSessionManager({
-        backend: createCookieBackend({ secrets: [NEW_SECRET], maxCookies: 3, ...options }),
+        store: createCookieStore({ secretKey: NEW_SECRET, maxCookies: 3, ...options }),
         clock: createTestClock(START - (COOKIE_AGE + 1) * 1000),
       });
       const data = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });

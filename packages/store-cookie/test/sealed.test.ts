@@ -1,17 +1,21 @@
-import type { SessionBackend } from '@sess/core';
+import { systemClock } from '@sess/core';
+import type { SessionBackend } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
-import { createCookieBackend } from '../src/index.js';
+import { createCookieStore } from '../src/index.js';
 import { openByHand } from './by-hand.js';
 import {
   Browser,
+  bind,
   jarFrom,
   jarOf,
   NEW_SECRET,
+  NOTHING_OPENED,
   OLD_SECRET,
   parseSetCookie,
   START,
   setup,
   visit,
+  writeOf,
 } from './support.js';
 
 const TWO_WEEKS = 1_209_600;
@@ -53,12 +57,16 @@ describe('sealed mode through the session manager', () => {
     await visit(manager, browser, (session) => {
       session.set('n', 1);
     });
-    const loaded = await backend.load(jarFrom(browser), 'sessionid', { now: START, cookieAge: TWO_WEEKS });
-    expect(loaded).toEqual({
+    const jar = jarFrom(browser);
+    const opened = await backend.open(jar);
+    expect(opened).toEqual({
       key: null,
-      data: { n: 1 },
-      meta: { createdAt: START, lastSeenAt: START },
-      expiresAt: START + TWO_WEEKS * 1000,
+      record: {
+        data: { n: 1 },
+        meta: { createdAt: START, lastSeenAt: START },
+        expiresAt: START + TWO_WEEKS * 1000,
+      },
+      jar,
     });
   });
 
@@ -70,21 +78,24 @@ describe('sealed mode through the session manager', () => {
       delta: false,
       ownerIndex: false,
       metadata: false,
+      rawKeys: true,
     });
     expect(backend.owners).toBeUndefined();
     expect(backend.close).toBeUndefined();
+    expect(backend.cycle).toBeUndefined();
     await expect(backend.destroy('anything')).resolves.toBeUndefined();
+    await expect(backend.destroyRecord('anything')).resolves.toBeUndefined();
+    expect(backend.recordId('anything')).toBe('anything');
   });
 
   it('touch() re-seals the same data with the new expiry', async () => {
     const { backend } = setup();
-    const request = (expiresAt: number) => ({
-      key: null,
-      data: { user: 'ada' },
-      meta: { createdAt: START, lastSeenAt: START + 5000 },
-      expiresAt,
-    });
-    const { key, cookies } = await backend.touch(request(START + 65_000), 'sessionid');
+    const write = writeOf(
+      { user: 'ada' },
+      { now: START + 5000, createdAt: START, expiresAt: START + 65_000 },
+    );
+    delete write.change.expiry;
+    const { key, cookies } = await backend.touch(NOTHING_OPENED, write);
     expect(key).toBeNull();
     expect(cookies.map((cookie) => cookie.name)).toEqual(['sessionid']);
     expect(openByHand(cookies[0]?.value as string, NEW_SECRET, 'sessionid')).toBe(
@@ -148,8 +159,10 @@ describe('expiry is inside the cookie and enforced when opening', () => {
     });
     const jar = jarFrom(browser);
     // The manager's expiry is START + 60.999 s; the cookie stops opening at START + 60 s.
-    expect(await backend.load(jar, 'sessionid', { now: START + 59_999, cookieAge: 60 })).not.toBeNull();
-    expect(await backend.load(jar, 'sessionid', { now: START + 60_000, cookieAge: 60 })).toBeNull();
+    clock.set(START + 59_999);
+    expect((await backend.open(jar)).record).not.toBeNull();
+    clock.set(START + 60_000);
+    expect((await backend.open(jar)).record).toBeNull();
   });
 
   it('enforces a per-session setExpiry() too', async () => {
@@ -184,18 +197,17 @@ describe('expiry is inside the cookie and enforced when opening', () => {
     });
   });
 
-  it('without a manager context the backend reads the system clock', async () => {
-    const backend = createCookieBackend({ secrets: [NEW_SECRET] });
+  it("with the manager's default clock the backend reads the system clock", async () => {
+    const backend = bind(createCookieStore({ secretKey: NEW_SECRET }), {
+      cookieName: 'sid',
+      clock: systemClock,
+    });
     const now = Date.now();
-    const save = (expiresAt: number) =>
-      backend.save(
-        { key: null, data: { a: 1 }, meta: { createdAt: now, lastSeenAt: now }, expiresAt },
-        'sid',
-      );
+    const save = (expiresAt: number) => backend.save(NOTHING_OPENED, writeOf({ a: 1 }, { now, expiresAt }));
     const live = (await save(now + 60_000)).cookies[0]?.value as string;
     const dead = (await save(now - 1000)).cookies[0]?.value as string;
-    expect(await backend.load(jarOf({ sid: live }), 'sid')).toMatchObject({ data: { a: 1 } });
-    expect(await backend.load(jarOf({ sid: dead }), 'sid')).toBeNull();
+    expect((await backend.open(jarOf({ sid: live }))).record).toMatchObject({ data: { a: 1 } });
+    expect((await backend.open(jarOf({ sid: dead }))).record).toBeNull();
   });
 });
 
@@ -206,9 +218,9 @@ describe('the cookie name is bound into the seal', () => {
       session.set('user', 'ada');
     });
     const value = browser.cookies.get('sessionid') as string;
-    const context = { now: START, cookieAge: TWO_WEEKS };
-    expect(await backend.load(jarOf({ sessionid: value }), 'sessionid', context)).not.toBeNull();
-    expect(await backend.load(jarOf({ other: value }), 'other', context)).toBeNull();
+    const renamed = bind(createCookieStore({ secretKey: NEW_SECRET }), { cookieName: 'other' });
+    expect((await backend.open(jarOf({ sessionid: value }))).record).not.toBeNull();
+    expect((await renamed.open(jarOf({ other: value }))).record).toBeNull();
 
     const other = setup({}, { cookieName: 'other' });
     other.browser.apply([`other=${value}; Path=/`]);
@@ -220,7 +232,7 @@ describe('the cookie name is bound into the seal', () => {
 
 describe('secret rotation', () => {
   async function sealedWithOld(): Promise<Browser> {
-    const old = setup({ secrets: [OLD_SECRET] });
+    const old = setup({ secretKey: OLD_SECRET });
     await visit(old.manager, old.browser, (session) => {
       session.set('user', 'ada');
     });
@@ -230,7 +242,7 @@ describe('secret rotation', () => {
   it('opens a cookie sealed with an older secret and re-seals it with the newest at once', async () => {
     const browser = await sealedWithOld();
     const oldValue = browser.cookies.get('sessionid') as string;
-    const { manager } = setup({ secrets: [NEW_SECRET, OLD_SECRET] });
+    const { manager } = setup({ secretKey: NEW_SECRET, secretKeyFallbacks: [OLD_SECRET] });
     const result = await visit(manager, browser, (session) => {
       expect(session.get('user')).toBe('ada');
     });
@@ -249,22 +261,25 @@ describe('secret rotation', () => {
 
   it('re-seals even when the handler never reads the session, once it is loaded', async () => {
     const browser = await sealedWithOld();
-    const { manager } = setup({ secrets: [NEW_SECRET, OLD_SECRET] });
+    const { manager } = setup({ secretKey: NEW_SECRET, secretKeyFallbacks: [OLD_SECRET] });
     const request = manager.open({ cookieHeader: browser.header() });
     await request.load();
     expect((await request.commit(200)).action).toBe('save');
   });
 
-  it('flags the reissue in what load returns', async () => {
+  it('flags the reissue in what open returns', async () => {
     const browser = await sealedWithOld();
-    const both: SessionBackend = createCookieBackend({ secrets: [NEW_SECRET, OLD_SECRET] });
-    const loaded = await both.load(jarFrom(browser), 'sessionid', { now: START, cookieAge: TWO_WEEKS });
-    expect(loaded?.reissue).toBe(true);
+    const both: SessionBackend = bind(
+      createCookieStore({ secretKey: NEW_SECRET, secretKeyFallbacks: [OLD_SECRET] }),
+    );
+    const opened = await both.open(jarFrom(browser));
+    expect(opened.reissue).toBe(true);
+    expect(opened.record?.data).toEqual({ user: 'ada' });
   });
 
   it('once the old secret is removed, its cookies no longer open', async () => {
     const browser = await sealedWithOld();
-    const { manager } = setup({ secrets: [NEW_SECRET] });
+    const { manager } = setup({ secretKey: NEW_SECRET });
     await visit(manager, browser, (session) => {
       expect(session.size).toBe(0);
     });

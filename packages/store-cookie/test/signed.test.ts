@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { DJANGO_SIGNED_COOKIES_SALT, djangoDumps, djangoLoads } from '@sess/core';
+import { DJANGO_SIGNED_COOKIES_SALT, djangoDumps, djangoLoads } from '@sess/core/codecs';
+import type { SessionBackend } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
-import { createCookieBackend } from '../src/index.js';
-import { Browser, jarOf, NEW_SECRET, setup, visit } from './support.js';
+import { type CookieStoreOptions, createCookieStore } from '../src/index.js';
+import { Browser, bind, jarOf, NEW_SECRET, NOTHING_OPENED, setup, visit, writeOf } from './support.js';
 
 interface DjangoVector {
   id: number;
@@ -26,6 +27,14 @@ const TWO_WEEKS = 1_209_600;
 const DJANGO_NEW_KEY = 'django-insecure-rotated-key-0002';
 const vector1 = vectors[0] as DjangoVector;
 
+/** A signed-mode engine bound to the cookie `sessionid`, two weeks, and a clock fixed at `now`. */
+function signedBackend(
+  options: Partial<CookieStoreOptions> & { secretKey: string },
+  now: number,
+): SessionBackend {
+  return bind(createCookieStore({ mode: 'signed', ...options }), { now, cookieAge: TWO_WEEKS });
+}
+
 /** A browser holding the session cookie `value`. */
 function holding(value: string): Browser {
   const browser = new Browser();
@@ -45,14 +54,9 @@ describe("signed mode writes Django's signed_cookies value byte for byte", () =>
     '%s: saving at the same second gives the same cookie value',
     async (_label, vector) => {
       const now = vector.frozen_unix_time * 1000;
-      const backend = createCookieBackend({ mode: 'signed', secrets: [vector.secret_key] });
-      const request = {
-        key: null,
-        data: vector.input,
-        meta: { createdAt: now, lastSeenAt: now },
-        expiresAt: now,
-      };
-      expect((await backend.save(request, 'sessionid')).cookies).toEqual([
+      const backend = signedBackend({ secretKey: vector.secret_key }, now);
+      const write = writeOf(vector.input, { now, expiresAt: now });
+      expect((await backend.save(NOTHING_OPENED, write)).cookies).toEqual([
         { name: 'sessionid', value: vector.signed_cookie.output },
       ]);
     },
@@ -62,7 +66,7 @@ describe("signed mode writes Django's signed_cookies value byte for byte", () =>
     '%s: the same value through a session manager (time rounded down to the second)',
     async (_label, vector) => {
       const start = vector.frozen_unix_time * 1000 + 999;
-      const { manager, browser } = setup({ mode: 'signed', secrets: [vector.secret_key] }, {}, start);
+      const { manager, browser } = setup({ mode: 'signed', secretKey: vector.secret_key }, {}, start);
       await visit(manager, browser, (session) => {
         session.update(vector.input);
       });
@@ -71,24 +75,26 @@ describe("signed mode writes Django's signed_cookies value byte for byte", () =>
   );
 
   it.each(named(vectors))('%s: a cookie Django wrote opens with its data', async (_label, vector) => {
-    const backend = createCookieBackend({ mode: 'signed', secrets: [vector.secret_key] });
     const now = vector.frozen_unix_time * 1000;
+    const backend = signedBackend({ secretKey: vector.secret_key }, now);
     const jar = jarOf({ sessionid: vector.signed_cookie.output });
-    expect(await backend.load(jar, 'sessionid', { now, cookieAge: TWO_WEEKS })).toEqual({
+    expect(await backend.open(jar)).toEqual({
       key: null,
-      data: vector.input,
-      meta: { createdAt: now, lastSeenAt: now },
-      expiresAt: now + TWO_WEEKS * 1000,
+      record: {
+        data: vector.input,
+        meta: { createdAt: now, lastSeenAt: now },
+        expiresAt: now + TWO_WEEKS * 1000,
+      },
+      jar,
     });
   });
 });
 
 describe("Django's max-age check: SESSION_COOKIE_AGE from the signing time, strictly", () => {
   const signedAt = vector1.frozen_unix_time * 1000;
-  const backend = createCookieBackend({ mode: 'signed', secrets: [vector1.secret_key] });
   const jar = jarOf({ sessionid: vector1.signed_cookie.output });
-  const at = (seconds: number) =>
-    backend.load(jar, 'sessionid', { now: signedAt + seconds * 1000, cookieAge: TWO_WEEKS });
+  const at = async (seconds: number) =>
+    (await signedBackend({ secretKey: vector1.secret_key }, signedAt + seconds * 1000).open(jar)).record;
 
   it('accepts the cookie at exactly ts + max_age and refuses it from a fraction of a second later', async () => {
     expect((await at(TWO_WEEKS))?.data).toEqual(vector1.input);
@@ -98,7 +104,7 @@ describe("Django's max-age check: SESSION_COOKIE_AGE from the signing time, stri
 
   it("measures from the manager's cookieAge and clock", async () => {
     const { manager, clock } = setup(
-      { mode: 'signed', secrets: [vector1.secret_key] },
+      { mode: 'signed', secretKey: vector1.secret_key },
       { cookieAge: 3600 },
       signedAt,
     );
@@ -114,7 +120,7 @@ describe("Django's max-age check: SESSION_COOKIE_AGE from the signing time, stri
   });
 
   it("ignores a custom setExpiry() when opening, as Django's signed_cookies does", async () => {
-    const { manager, browser, clock } = setup({ mode: 'signed', secrets: [NEW_SECRET] });
+    const { manager, browser, clock } = setup({ mode: 'signed', secretKey: NEW_SECRET });
     const result = await visit(manager, browser, (session) => {
       session.set('user', 'ada');
       session.setExpiry(30);
@@ -131,7 +137,7 @@ describe('SECRET_KEY_FALLBACKS', () => {
   it('opens a cookie signed with a fallback key and re-signs it with the first key at once', async () => {
     const signedAt = vector1.frozen_unix_time * 1000;
     const { manager } = setup(
-      { mode: 'signed', secrets: [DJANGO_NEW_KEY, vector1.secret_key] },
+      { mode: 'signed', secretKey: DJANGO_NEW_KEY, secretKeyFallbacks: [vector1.secret_key] },
       {},
       signedAt + 5000,
     );
@@ -155,16 +161,15 @@ describe('SECRET_KEY_FALLBACKS', () => {
   });
 
   it('a key that is neither SECRET_KEY nor a fallback opens nothing', async () => {
-    const backend = createCookieBackend({ mode: 'signed', secrets: [DJANGO_NEW_KEY] });
-    const now = vector1.frozen_unix_time * 1000;
+    const backend = signedBackend({ secretKey: DJANGO_NEW_KEY }, vector1.frozen_unix_time * 1000);
     const jar = jarOf({ sessionid: vector1.signed_cookie.output });
-    expect(await backend.load(jar, 'sessionid', { now, cookieAge: TWO_WEEKS })).toBeNull();
+    expect((await backend.open(jar)).record).toBeNull();
   });
 });
 
 describe('what signed mode is and is not', () => {
   it('is readable by the client (base64 JSON) but not forgeable', async () => {
-    const { manager, browser, backend } = setup({ mode: 'signed', secrets: [NEW_SECRET] });
+    const { manager, browser, backend } = setup({ mode: 'signed', secretKey: NEW_SECRET });
     await visit(manager, browser, (session) => {
       session.set('user', 'ada');
     });
@@ -172,16 +177,15 @@ describe('what signed mode is and is not', () => {
     const [payload = ''] = value.split(':');
     expect(Buffer.from(payload, 'base64url').toString('latin1')).toBe('{"user":"ada"}');
     const forged = `${Buffer.from('{"user":"admin"}').toString('base64url')}${value.slice(payload.length)}`;
-    const context = { now: Date.UTC(2024, 0, 1), cookieAge: TWO_WEEKS };
-    expect(await backend.load(jarOf({ sessionid: forged }), 'sessionid', context)).toBeNull();
+    expect((await backend.open(jarOf({ sessionid: forged }))).record).toBeNull();
   });
 
   it('is not bound to the cookie name, like Django', async () => {
-    const { manager, browser } = setup({ mode: 'signed', secrets: [NEW_SECRET] });
+    const { manager, browser } = setup({ mode: 'signed', secretKey: NEW_SECRET });
     await visit(manager, browser, (session) => {
       session.set('user', 'ada');
     });
-    const other = setup({ mode: 'signed', secrets: [NEW_SECRET] }, { cookieName: 'other' });
+    const other = setup({ mode: 'signed', secretKey: NEW_SECRET }, { cookieName: 'other' });
     other.browser.apply([`other=${browser.cookies.get('sessionid')}; Path=/`]);
     await visit(other.manager, other.browser, (session) => {
       expect(session.get('user')).toBe('ada');
@@ -190,24 +194,21 @@ describe('what signed mode is and is not', () => {
 
   it('refuses another salt, and refuses sealed cookies', async () => {
     const now = vector1.frozen_unix_time * 1000;
-    const context = { now, cookieAge: TWO_WEEKS };
-    const otherSalt = createCookieBackend({ mode: 'signed', secrets: [vector1.secret_key], salt: 'my-app' });
-    expect(
-      await otherSalt.load(jarOf({ sessionid: vector1.signed_cookie.output }), 'sessionid', context),
-    ).toBeNull();
+    const otherSalt = signedBackend({ secretKey: vector1.secret_key, keySalt: 'my-app' }, now);
+    expect((await otherSalt.open(jarOf({ sessionid: vector1.signed_cookie.output }))).record).toBeNull();
     const sealed = setup();
     await visit(sealed.manager, sealed.browser, (session) => {
       session.set('user', 'ada');
     });
-    const signed = createCookieBackend({ mode: 'signed', secrets: [NEW_SECRET] });
+    const signed = signedBackend({ secretKey: NEW_SECRET }, now);
     const sealedValue = sealed.browser.cookies.get('sessionid') as string;
-    expect(await signed.load(jarOf({ sessionid: sealedValue }), 'sessionid', context)).toBeNull();
+    expect((await signed.open(jarOf({ sessionid: sealedValue }))).record).toBeNull();
   });
 
   it('can skip compression (Django reads both) and can span several cookies', async () => {
     const { manager, browser } = setup({
       mode: 'signed',
-      secrets: [NEW_SECRET],
+      secretKey: NEW_SECRET,
       compress: false,
       maxCookies: 2,
     });
@@ -219,7 +220,7 @@ describe('what signed mode is and is not', () => {
     await visit(manager, browser, (session) => {
       expect(session.get('cart')).toEqual(cart);
     });
-    const small = setup({ mode: 'signed', secrets: [NEW_SECRET], compress: false });
+    const small = setup({ mode: 'signed', secretKey: NEW_SECRET, compress: false });
     await visit(small.manager, small.browser, (session) => {
       session.set('cart', ['a', 'a', 'a', 'a', 'a', 'a', 'a', 'a']);
     });

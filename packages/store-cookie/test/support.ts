@@ -1,22 +1,64 @@
 import { readFileSync } from 'node:fs';
 import {
+  type Clock,
   type CommitResult,
-  type CookieJar,
   createSessionManager,
-  parseCookieHeader,
   type Session,
-  type SessionBackend,
   type SessionManager,
   type SessionManagerOptions,
 } from '@sess/core';
+import type {
+  BackendProvider,
+  BackendWrite,
+  CookieJar,
+  OpenedSession,
+  SessionBackend,
+  SessionData,
+} from '@sess/core/store';
 import { createTestClock, type TestClock } from '@sess/core/testing';
 import { expect } from 'vitest';
-import { type CookieBackendOptions, createCookieBackend } from '../src/index.js';
+// Core's own parser (not a public export): the jar a request would really have.
+import { parseCookieHeader } from '../../core/src/cookie-header.js';
+import { type CookieStoreOptions, createCookieStore } from '../src/index.js';
 
 export const NEW_SECRET = 'store-cookie-test-secret-new-0123456789abcdef';
 export const OLD_SECRET = 'store-cookie-test-secret-old-fedcba9876543210';
 /** 2024-01-01T00:00:00Z. */
 export const START = Date.UTC(2024, 0, 1);
+/** The manager's default cookieAge (Django's SESSION_COOKIE_AGE), seconds. */
+export const COOKIE_AGE = 1_209_600;
+
+/** What the manager binds into the backend; `now` fixes the clock when no `clock` is given. */
+export interface Binding {
+  cookieName?: string;
+  cookieAge?: number;
+  now?: number;
+  clock?: Clock;
+}
+
+/** The backend a manager would build from `store` (cookie `sessionid`, two weeks, a clock fixed at START). */
+export function bind(store: BackendProvider, binding: Binding = {}): SessionBackend {
+  const { cookieName = 'sessionid', cookieAge = COOKIE_AGE } = binding;
+  const now = binding.now ?? START;
+  return store.createBackend({ cookieName, cookieAge, clock: binding.clock ?? { now: () => now } });
+}
+
+/** What `open` gives a request without a session: a write with it has no cookies of the browser to answer. */
+export const NOTHING_OPENED: OpenedSession = Object.freeze({ key: null, record: null });
+
+/** A whole write of `data`, as the manager makes it at `now` (lastSeenAt), expiring at `expiresAt`. */
+export function writeOf(
+  data: SessionData,
+  at: { now?: number; createdAt?: number; expiresAt?: number } = {},
+): BackendWrite {
+  const { now = START, expiresAt = START + 3_600_000 } = at;
+  const createdAt = at.createdAt ?? now;
+  return {
+    key: null,
+    record: { data, expiresAt, meta: { createdAt, lastSeenAt: now } },
+    change: { now, defaultLifetime: COOKIE_AGE, expiry: { expiresAt, lifetime: null } },
+  };
+}
 
 /** Reads a JSON fixture from `test/fixtures/`. */
 export function readFixture<T>(file: string): T {
@@ -75,15 +117,20 @@ export async function visit(
   return { ...result, session };
 }
 
-/** A manager over a cookie backend, with a test clock, and a fresh browser. */
+/**
+ * A manager over a cookie store, with a test clock, and a fresh browser; `backend` is bound as the
+ * manager's is (its cookie name, cookie age and clock), to look at what the engine opens.
+ */
 export function setup(
-  backendOptions: Partial<CookieBackendOptions> = {},
-  managerOptions: Omit<SessionManagerOptions, 'backend' | 'store' | 'clock'> = {},
+  storeOptions: Partial<CookieStoreOptions> = {},
+  managerOptions: Omit<SessionManagerOptions, 'store' | 'clock'> = {},
   start = START,
 ): { backend: SessionBackend; manager: SessionManager; clock: TestClock; browser: Browser } {
   const clock = createTestClock(start);
-  const backend = createCookieBackend({ secrets: [NEW_SECRET], ...backendOptions });
-  const manager = createSessionManager({ backend, clock, ...managerOptions });
+  const store = createCookieStore({ secretKey: NEW_SECRET, ...storeOptions });
+  const manager = createSessionManager({ store, clock, ...managerOptions });
+  const cookieName = managerOptions.cookieName ?? 'sessionid';
+  const backend = bind(store, { cookieName, cookieAge: managerOptions.cookieAge ?? COOKIE_AGE, clock });
   return { backend, manager, clock, browser: new Browser() };
 }
 
