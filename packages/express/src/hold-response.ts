@@ -1,4 +1,5 @@
 import { type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { mergeVary } from '@sess/core/adapter';
 
 type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 
@@ -221,11 +222,14 @@ function pairsOfFlatList(list: unknown[]): [string, unknown][] {
 }
 
 function mergeHeader(res: ServerResponse, name: string, value: string | string[]): void {
-  const before = res.getHeader(name);
-  const values = [before ?? [], value].flat().map(String);
-  if (name.toLowerCase() === 'vary') {
-    res.setHeader(name, [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()))].join(', '));
-  } else {
-    res.setHeader(name, values);
+  if (name.toLowerCase() !== 'vary') {
+    res.setHeader(name, [res.getHeader(name) ?? [], value].flat().map(String));
+    return;
   }
+  let merged = res.getHeader(name) as string | string[] | undefined;
+  for (const field of [value].flat().flatMap((v) => v.split(','))) {
+    const trimmed = field.trim();
+    if (trimmed) merged = mergeVary(merged, trimmed) ?? merged;
+  }
+  if (merged !== undefined) res.setHeader(name, merged);
 }

@@ -1,7 +1,7 @@
 export {
-  applyCommit,
+  type KoaSession,
   type KoaSessionMiddleware,
+  type KoaSessionOptions,
   type SessionContext,
   session,
 } from './middleware.js';
-export { type KoaSessionOptions, type ResolvedKoaOptions, resolveKoaOptions } from './options.js';

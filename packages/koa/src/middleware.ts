@@ -1,13 +1,23 @@
-import type {
-  CommitResult,
-  RequestSession,
-  Session,
-  SessionData,
-  SessionManager,
-  SessionRequest,
-} from '@sess/core';
+import type { SessionData, SessionManager } from '@sess/core';
+import {
+  type AdapterInput,
+  type CompatIdioms,
+  type CompatSession,
+  createSessionAdapter,
+  type HeaderSink,
+  type RequestBinding,
+} from '@sess/core/adapter';
 import type { Context, DefaultState, Middleware } from 'koa';
-import { type KoaSessionOptions, resolveKoaOptions } from './options.js';
+
+/** `ctx.session`: the typed `Session`, data keys as properties, and koa-session's and express-session's members. */
+export type KoaSession<Data extends SessionData = SessionData> = CompatSession<Data>;
+
+/**
+ * Options of {@link session}: the manager's (`store`, `cookieName`, `cookieAge`, …, see `@sess/core`), plus
+ * `eager`, `cookieFor` and `policy`, each a function of the context when it varies per request; or a
+ * prebuilt `manager`.
+ */
+export type KoaSessionOptions<Data extends SessionData = SessionData> = AdapterInput<Data, Context>;
 
 /**
  * What the middleware adds to `ctx`. Chained `app.use(session<Data>(…))` types it for the middleware that
@@ -15,12 +25,17 @@ import { type KoaSessionOptions, resolveKoaOptions } from './options.js';
  */
 export interface SessionContext<Data extends SessionData = SessionData> {
   /** Loads the session once (no store I/O until called) and returns it; later calls return the same object. */
-  getSession(): Promise<Session<Data>>;
-  /** The session once loaded (`eager`, or after `await ctx.getSession()`), else undefined. */
-  readonly session: Session<Data> | undefined;
+  getSession(): Promise<KoaSession<Data>>;
   /**
-   * Commits the session now and sets its headers on `ctx.res`. The middleware does it after the downstream
-   * middleware; call it yourself before writing a response with `ctx.respond = false`.
+   * The session once loaded (`eager`, or after `await ctx.getSession()`); reading it before throws
+   * `SessionNotLoaded`, naming both. `ctx.session = null` ends the session with the response (as in
+   * koa-session); `ctx.session = { … }` replaces its data. Null after `ctx.session = null`.
+   */
+  get session(): KoaSession<Data>;
+  set session(value: KoaSession<Data> | Partial<Data> | null);
+  /**
+   * Commits the session now and sets its headers on the response. The middleware does it after the
+   * downstream middleware; call it yourself before writing a response with `ctx.respond = false`.
    */
   commitSession(): Promise<void>;
 }
@@ -31,19 +46,57 @@ export type KoaSessionMiddleware<Data extends SessionData = SessionData> = Middl
   SessionContext<Data>
 > & { readonly manager: SessionManager<Data> };
 
-/** The request's session, behind the getter of `ctx.session`. */
-const opened = Symbol('sess.koa.request');
+const IDIOMS: CompatIdioms = { source: '@sess/koa', property: 'ctx.session', regenerate: 'new-key' };
 
-type Carrier = { [opened]?: RequestSession<SessionData> };
+/** The request's binding, on the context. */
+const bound = Symbol('sess.koa.binding');
+type Carrier = { [bound]?: RequestBinding<SessionData> };
 
-// One getter for every request (the descriptor is shared, not rebuilt); `this` is the context.
-const sessionProperty: PropertyDescriptor = {
-  get(this: Carrier) {
-    return this[opened]?.session;
+/** Koa's response headers, as the kit writes them. */
+function sinkOf(ctx: Context): HeaderSink {
+  return {
+    get: (name) => ctx.response.get(name),
+    set: (name, value) => ctx.set(name, value),
+    append: (name, value) => ctx.append(name, value),
+  };
+}
+
+/** The getters and methods every context of an app shares (defined once on `app.context`). */
+const contextMembers: PropertyDescriptorMap = {
+  session: {
+    get(this: Carrier) {
+      return this[bound]?.read();
+    },
+    set(this: Carrier, value: unknown) {
+      const binding = this[bound];
+      if (!binding)
+        throw new TypeError('[@sess/koa] ctx.session: the session middleware did not run for this request');
+      binding.assign(value);
+    },
+    configurable: true,
+    enumerable: true,
   },
-  configurable: true,
-  enumerable: true,
+  getSession: {
+    value(this: Carrier) {
+      const binding = this[bound];
+      if (!binding)
+        return Promise.reject(
+          new TypeError('[@sess/koa] getSession(): the session middleware did not run for this request'),
+        );
+      return binding.getSession();
+    },
+    configurable: true,
+    writable: true,
+  },
+  commitSession: {
+    value(this: Carrier) {
+      return this[bound]?.commitNow() ?? Promise.resolve();
+    },
+    configurable: true,
+    writable: true,
+  },
 };
+const prepared = new WeakSet<object>();
 
 /**
  * Koa 2/3 middleware. Loads the session lazily on `await ctx.getSession()` (or before the downstream
@@ -53,61 +106,38 @@ const sessionProperty: PropertyDescriptor = {
  */
 export function session<Data extends SessionData = SessionData>(
   options: KoaSessionOptions<Data>,
+  app?: unknown,
 ): KoaSessionMiddleware<Data> {
-  const { manager, eager, cookie, policy } = resolveKoaOptions(options);
-  // Only `cookieSecure: 'auto'` looks at the protocol; working it out parses X-Forwarded-Proto behind a proxy.
-  const readsProtocol = manager.options.cookieSecure === 'auto';
+  const adapter = createSessionAdapter<Data, Context>(options, IDIOMS, app);
 
-  const middleware: Middleware<DefaultState, SessionContext<Data>> = async (ctx, next) => {
+  const middleware: Middleware<DefaultState, SessionContext<Data>> = async (context, next) => {
+    const ctx = context as unknown as Context & Carrier;
     // Mounted twice (or two middlewares): the first one to see the context owns its session.
-    if ((ctx as Carrier)[opened]) {
+    if (ctx[bound]) {
       await next();
       return;
     }
-    const overrides = cookie?.(ctx as unknown as Context);
-    const routePolicy = policy(ctx as unknown as Context);
-    const input: SessionRequest = {
-      cookieHeader: ctx.get('Cookie'),
-      header: (name) => ctx.get(name) || undefined,
-    };
-    if (readsProtocol) input.secure = ctx.secure;
-    if (overrides) input.cookie = overrides;
-    if (routePolicy) input.policy = routePolicy;
-    const request = manager.open(input);
-    let committed = false;
-    const commitSession = async (): Promise<void> => {
-      if (committed) return;
-      committed = true;
-      applyCommit(ctx as unknown as Context, await request.commit(ctx.status));
-    };
-    // One defineProperty per property: V8 runs Object.defineProperties with a literal several times slower.
-    (ctx as Carrier)[opened] = request as unknown as RequestSession<SessionData>;
-    Object.defineProperty(ctx, 'getSession', {
-      value: () => request.load(),
-      configurable: true,
-      writable: true,
-    });
-    Object.defineProperty(ctx, 'session', sessionProperty);
-    Object.defineProperty(ctx, 'commitSession', { value: commitSession, configurable: true, writable: true });
-
-    if (eager(ctx as unknown as Context)) await request.load();
+    const proto = Object.getPrototypeOf(ctx) as object;
+    if (!prepared.has(proto)) {
+      Object.defineProperties(proto, contextMembers);
+      prepared.add(proto);
+    }
+    const binding = adapter.open(
+      ctx,
+      {
+        cookieHeader: ctx.get('Cookie'),
+        header: (name) => ctx.get(name) || undefined,
+        secure: () => ctx.secure,
+      },
+      { status: () => ctx.status, headers: sinkOf(ctx) },
+    );
+    ctx[bound] = binding as unknown as RequestBinding<SessionData>;
+    if (adapter.eager(ctx)) await binding.getSession();
     await next();
     // A handler that writes the response itself commits first (ctx.commitSession()); too late here.
     if (ctx.respond === false || ctx.headerSent) return;
-    await commitSession();
+    await binding.commitNow();
   };
 
-  return Object.assign(middleware, { manager });
-}
-
-/**
- * Copies the commit's directives onto the response. A response that sets or clears the session's
- * credential (a cookie, or the key header) gets `Cache-Control: no-store`, so no cache hands it to
- * another user.
- */
-export function applyCommit(ctx: Context, result: CommitResult): void {
-  for (const value of result.setCookie) ctx.append('Set-Cookie', value);
-  for (const [name, value] of result.headers ?? []) ctx.set(name, value);
-  if (result.setCookie.length > 0 || (result.headers?.length ?? 0) > 0) ctx.set('Cache-Control', 'no-store');
-  if (result.vary) ctx.vary(result.varyHeader ?? 'Cookie');
+  return Object.assign(middleware, { manager: adapter.manager });
 }
