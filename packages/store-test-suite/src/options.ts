@@ -1,4 +1,4 @@
-import type { SessionData, SessionStore } from '@sess/core';
+import type { SessionData, SessionStore } from '@sess/core/store';
 
 /**
  * The backdoor into storage: lets the suite check what really reached the engine, not only what the

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, type MemoryStore, type SessionData, type SessionStore } from '@sess/core';
+import { createMemoryStore, type MemoryStore } from '@sess/core';
+import type { SessionData, SessionStore } from '@sess/core/store';
 import { describeSessionStore } from '../src/index.js';
 import { createMapStore, type MapBackend, type MapEntry, readMapEntry } from './map-store.js';
 
