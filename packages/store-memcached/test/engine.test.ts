@@ -1,11 +1,8 @@
 import { hashSessionKey, generateSessionKey as key } from '@sess/core/store';
-import { memcachedServers } from '@sess/test-harness';
-import type Memcached from 'memcached';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore } from '../src/index.js';
 import {
   change,
-  endAll,
   newClient,
   randomPrefix,
   rawGet,
@@ -13,13 +10,10 @@ import {
   reply,
   setting,
   sleep,
+  testClients,
 } from './support.js';
 
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-const clients: Memcached[] = [client, raw];
-afterAll(() => endAll(...clients));
+const { servers, client, raw, clients } = testClients();
 
 const DAY = 86_400_000;
 const newStore = () => createMemcachedStore(client, { prefix: randomPrefix('engine') });

@@ -5,15 +5,12 @@ import {
   generateSessionKey as key,
   type SessionRecord,
 } from '@sess/core/store';
-import { memcachedServers } from '@sess/test-harness';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore } from '../src/index.js';
-import { change, endAll, newClient, randomPrefix, rawGet, reply, setting } from './support.js';
+import { change, randomPrefix, rawGet, reply, setting, testClients } from './support.js';
 
 // The store writes core's JSON envelope (`@sess/core/store`), the one store-file writes too.
-const client = newClient(memcachedServers());
-const raw = newClient(memcachedServers());
-afterAll(() => endAll(client, raw));
+const { client, raw } = testClients();
 
 const record = (over: Partial<SessionRecord> = {}): SessionRecord => ({
   data: { user: 7, nested: { list: [1, 'two', null] }, data: 'a key named data' },

@@ -1,25 +1,19 @@
 import { createServer } from 'node:net';
 import { encodeEnvelope, generateSessionKey as key } from '@sess/core/store';
-import { memcachedServers } from '@sess/test-harness';
-import type Memcached from 'memcached';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore } from '../src/index.js';
 import {
   change,
-  endAll,
   newClient,
   randomPrefix,
   rawGet,
   recordFor,
   setting,
   storeError,
+  testClients,
 } from './support.js';
 
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-const clients: Memcached[] = [client, raw];
-afterAll(() => endAll(...clients));
+const { servers, client, raw, clients } = testClients();
 
 const newStore = () => createMemcachedStore(client, { prefix: randomPrefix('errors') });
 

@@ -1,23 +1,10 @@
 import { generateSessionKey as key } from '@sess/core/store';
-import { memcachedServers } from '@sess/test-harness';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore, type MemcachedLike, type MemcachedStore } from '../src/index.js';
 import { RecentItems } from '../src/recent-items.js';
-import {
-  change,
-  endAll,
-  newClient,
-  randomPrefix,
-  rawDataText,
-  rawGet,
-  recordFor,
-  setting,
-} from './support.js';
+import { change, randomPrefix, rawDataText, rawGet, recordFor, setting, testClients } from './support.js';
 
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-afterAll(() => endAll(client, raw));
+const { client, raw } = testClients();
 
 /** The real client, counting the commands the store sends. */
 function counted(): { client: MemcachedLike; sent: string[] } {

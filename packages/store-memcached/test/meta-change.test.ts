@@ -1,26 +1,21 @@
 import { generateSessionKey as key, type RecordMeta } from '@sess/core/store';
-import { memcachedServers } from '@sess/test-harness';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore, type MemcachedStore } from '../src/index.js';
 import {
   change,
-  endAll,
   itemTtl,
-  newClient,
   randomPrefix,
   rawGet,
   recordFor,
   setting,
+  testClients,
   withRace,
 } from './support.js';
 
 // Contract v2 on memcached: each write applies its MetaChange to the record as a `gets` read it, and
 // its `cas` lands only on that very item. Competing writes are placed deterministically: after the
 // load whose token a write reuses, or between a write's `gets` and its `cas` (withRace).
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-afterAll(() => endAll(client, raw));
+const { servers, client, raw } = testClients();
 
 const DAY_MS = 86_400_000;
 const TWO_WEEKS_MS = 14 * DAY_MS;

@@ -1,28 +1,21 @@
 import { generateSessionKey as key } from '@sess/core/store';
-import { memcachedServers } from '@sess/test-harness';
-import type Memcached from 'memcached';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore } from '../src/index.js';
 import {
   change,
-  endAll,
-  newClient,
   randomPrefix,
   rawDataText,
   rawGet,
   recordFor,
   setting,
   storeError,
+  testClients,
   withRace,
 } from './support.js';
 
 // Races are provoked deterministically: a wrapper around the real client lets a competing write land
 // between the store's `gets` and its `cas`.
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-const clients: Memcached[] = [client, raw];
-afterAll(() => endAll(...clients));
+const { client, raw } = testClients();
 
 describe('races provoked between gets and the write', () => {
   it('a write landing between gets and cas makes the delta retry on top of it', async () => {

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { isSessionError, type SessionStoreError } from '@sess/core';
 import type { MetaChange, SessionRecord } from '@sess/core/store';
+import { memcachedServers } from '@sess/test-harness';
 import Memcached from 'memcached';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { type MemcachedLike, type MemcachedStore, recommendedClientOptions } from '../src/index.js';
 
 /** A random key prefix, so test files and tests can share the servers. */
@@ -12,6 +13,25 @@ export const randomPrefix = (label = 't'): string => `${label}-${randomBytes(6).
 /** A client with the settings the README recommends. */
 export function newClient(servers: string | string[]): Memcached {
   return new Memcached(servers, { ...recommendedClientOptions });
+}
+
+/** The run's servers, with one client for the stores and one for raw reads; `clients` are ended after the file. */
+export interface TestClients {
+  servers: string[];
+  client: Memcached;
+  raw: Memcached;
+  /** Every client to end after the file's tests: push any other client a test opens. */
+  clients: Memcached[];
+}
+
+/** The clients of a test file on the run's two servers (call at the file's top level). */
+export function testClients(): TestClients {
+  const servers = memcachedServers();
+  const client = newClient(servers);
+  const raw = newClient(servers);
+  const clients = [client, raw];
+  afterAll(() => endAll(...clients));
+  return { servers, client, raw, clients };
 }
 
 /** Calls a client method and resolves with what it called back with. */
