@@ -20,7 +20,10 @@ async function tablesOf(readme: string): Promise<Map<string, string>> {
     const module = (await import(join(ROOT, table.module))) as Record<string, { specs: never }>;
     const declaration = module[table.exportName];
     if (!declaration) throw new Error(`${table.module} exports no ${table.exportName}`);
-    tables.set(table.name, renderTable(declaration.specs, optionDocs(table.module, table.exportName), table.omit));
+    tables.set(
+      table.name,
+      renderTable(declaration.specs, optionDocs(table.module, table.exportName), table.omit),
+    );
   }
   return tables;
 }
@@ -28,16 +31,20 @@ async function tablesOf(readme: string): Promise<Map<string, string>> {
 describe('README options tables are the declarations', () => {
   const readmes = [...new Set(OPTION_TABLES.map((table) => table.readme))];
 
-  it.each(readmes)('%s', async (readme) => {
-    const text = readReadme(readme);
-    const tables = await tablesOf(readme);
-    expect(markedTables(text).sort(), 'every declared table is marked in the README').toEqual(
-      [...tables.keys()].sort(),
-    );
-    const rendered = withTables(text, tables, readme);
-    if (write) writeFileSync(join(ROOT, readme), rendered);
-    else expect(text, `run \`pnpm docs:options\` to regenerate ${readme}`).toBe(rendered);
-  }, 60_000);
+  it.each(readmes)(
+    '%s',
+    async (readme) => {
+      const text = readReadme(readme);
+      const tables = await tablesOf(readme);
+      expect(markedTables(text).sort(), 'every declared table is marked in the README').toEqual(
+        [...tables.keys()].sort(),
+      );
+      const rendered = withTables(text, tables, readme);
+      if (write) writeFileSync(join(ROOT, readme), rendered);
+      else expect(text, `run \`pnpm docs:options\` to regenerate ${readme}`).toBe(rendered);
+    },
+    60_000,
+  );
 
   it('every option has a description', () => {
     for (const table of OPTION_TABLES) {

@@ -73,14 +73,18 @@ export function optionDocs(module: string, exportName: string): Map<string, stri
   const source = program.getSourceFile(file);
   if (!source) throw new Error(`options-docs: cannot read ${module}`);
   const moduleSymbol = checker.getSymbolAtLocation(source);
-  const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === exportName);
+  const exported =
+    moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === exportName);
   if (!exported) throw new Error(`options-docs: ${module} exports no ${exportName}`);
   const declarationType = checker.getTypeOfSymbol(exported);
   const specs = declarationType.getProperty('specs');
   if (!specs) throw new Error(`options-docs: ${exportName} has no specs`);
   const docs = new Map<string, string>();
   for (const property of checker.getTypeOfSymbol(specs).getProperties()) {
-    const text = ts.displayPartsToString(property.getDocumentationComment(checker)).replace(/\s+/g, ' ').trim();
+    const text = ts
+      .displayPartsToString(property.getDocumentationComment(checker))
+      .replace(/\s+/g, ' ')
+      .trim();
     docs.set(property.name, text);
   }
   return docs;
@@ -111,7 +115,8 @@ const MARKER = /<!-- options: ([\w-]+) -->\n([\s\S]*?)<!-- \/options -->/g;
 export function withTables(readme: string, tables: ReadonlyMap<string, string>, file: string): string {
   return readme.replace(MARKER, (_all, name: string) => {
     const table = tables.get(name);
-    if (table === undefined) throw new Error(`options-docs: ${file} marks a table "${name}" no declaration renders`);
+    if (table === undefined)
+      throw new Error(`options-docs: ${file} marks a table "${name}" no declaration renders`);
     return `<!-- options: ${name} -->\n${table}\n<!-- /options -->`;
   });
 }
