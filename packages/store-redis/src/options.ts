@@ -20,7 +20,8 @@ export const REDIS_STORE_OPTIONS = declareOptions(
     }),
     /**
      * Keep an index of sessions by owner (one sorted set per owner) and offer `store.owners`. Binding a
-     * session to an owner costs one extra round trip; `false` drops the index, and the store declares
+     * session to an owner costs one extra round trip, and about once per day of activity a write of an owned
+     * session two more (see "Owner index"); `false` drops the index, and the store declares
      * `capabilities.ownerIndex: false` (asking for it then raises `CapabilityMissing`).
      */
     ownerIndex: option.boolean({ default: true }),
