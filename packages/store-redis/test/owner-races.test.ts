@@ -2,7 +2,7 @@ import { generateSessionKey, type MetaChange, type SessionRecord } from '@sess/c
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisLike, type RedisStore } from '../src/index.js';
-import { INDEX_RAISE } from '../src/scripts.js';
+import { CREATE, DESTROY, INDEX_RAISE } from '../src/scripts.js';
 import { WRITE } from '../src/write-script.js';
 import { randomPrefix } from './support/clients.js';
 import { TOPOLOGIES } from './support/topologies.js';
@@ -28,7 +28,10 @@ function gate() {
  * makes the next write script fail before it reaches Redis (a client that dies between the two steps).
  */
 function hooked(client: Redis | Cluster) {
-  const hooks: { hold?: ReturnType<typeof gate> | undefined; failWrite?: boolean } = {};
+  const hooks: { hold?: ReturnType<typeof gate> | undefined; failWrite?: boolean; calls: string[] } = {
+    calls: [],
+  };
+  const names = new Map([INDEX_RAISE, WRITE, CREATE, DESTROY].map((s) => [s.sha, s.name]));
   const before = async (sha: string) => {
     const held = hooks.hold;
     if (sha === INDEX_RAISE.sha && held) {
@@ -41,9 +44,11 @@ function hooked(client: Redis | Cluster) {
       throw new Error('connection lost');
     }
   };
-  const lua = new Map([INDEX_RAISE, WRITE].map((s) => [s.lua, s.sha]));
+  const lua = new Map([INDEX_RAISE, WRITE, CREATE, DESTROY].map((s) => [s.lua, s.sha]));
   const proxy: RedisLike = {
     evalsha: async (sha, numkeys, ...args) => {
+      // Counted once: the first use of a script on a node adds an EVAL after NOSCRIPT, not counted here.
+      hooks.calls.push(names.get(sha) ?? sha);
       await before(sha);
       return client.evalsha(sha, numkeys, ...args);
     },
@@ -51,7 +56,10 @@ function hooked(client: Redis | Cluster) {
       await before(lua.get(script) ?? '');
       return client.eval(script, numkeys, ...args);
     },
-    hgetall: (key) => client.hgetall(key),
+    hgetall: (key) => {
+      hooks.calls.push('HGETALL');
+      return client.hgetall(key);
+    },
     hmget: (key, ...fields) => client.hmget(key, ...fields),
     zrange: (key, start, stop) => client.zrange(key, start, stop),
     zrem: (key, ...members) => client.zrem(key, ...members),
@@ -194,6 +202,33 @@ describe.each(TOPOLOGIES)('concurrent writers and the owner index on $name', ({ 
     expect(await store.owners?.destroyAll('kai', kept)).toBe(0);
     expect(await store.owners?.destroyAll('lee', kept)).toBe(1);
     expect(await store.load(kept)).not.toBeNull();
+  });
+
+  it('round trips: one per write of an owned session while its index covers it, the index first otherwise', async () => {
+    const trips = async (operation: () => Promise<unknown>): Promise<string[]> => {
+      hooks.calls = [];
+      await operation();
+      return hooks.calls;
+    };
+    const id = generateSessionKey();
+    const now = Date.now();
+    const owned = {
+      data: { a: 1 },
+      expiresAt: now + MINUTE,
+      meta: { createdAt: now, lastSeenAt: now, owner: 'ned' },
+    };
+    expect(await trips(() => store.create(id, owned))).toEqual(['index-raise', 'create']);
+    expect(await trips(() => store.load(id))).toEqual(['HGETALL']);
+    const soon = { expiry: { expiresAt: Date.now() + MINUTE, lifetime: null } };
+    expect(await trips(() => store.touch(id, change(soon)))).toEqual(['write']);
+    expect(
+      await trips(() => store.update(id, { data: {}, delta: set({ b: 2 }), meta: change(soon) })),
+    ).toEqual(['write']);
+    // A refresh by two weeks outgrows what the index covers (two minutes): refused, raised, written.
+    expect(await trips(() => store.touch(id, change()))).toEqual(['write', 'index-raise', 'write']);
+    expect(await trips(() => store.touch(id, change()))).toEqual(['write']);
+    expect(await trips(() => store.touch(id, change({ owner: 'ola' })))).toEqual(['index-raise', 'write']);
+    expect(await trips(() => store.destroy(id))).toEqual(['destroy']);
   });
 
   it('a client that dies between the index raise and the write leaves the index ahead, never behind', async () => {
