@@ -1,4 +1,5 @@
-import { createDjangoSigner, DJANGO_SESSION_SALT, type SessionStore } from '@sess/core';
+import { createDjangoSigner, DJANGO_SESSION_SALT } from '@sess/core/codecs';
+import type { SessionStore } from '@sess/core/store';
 import {
   expiryTests,
   lifecycleTests,
