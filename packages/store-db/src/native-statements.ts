@@ -5,7 +5,17 @@ import type { TableName } from './table-name.js';
 const META_COLUMNS = `${ms('expires_at')}, ${ms('created_at')}, ${ms('last_seen_at')}, owner, ${ms('deadline')}, lifetime, previous, next`;
 
 /** The columns `create` writes besides the key, in the order of its parameters `$2`…`$10`. */
-const WRITTEN = ['data', 'expires_at', 'created_at', 'last_seen_at', 'owner', 'deadline', 'lifetime', 'previous', 'next'];
+const WRITTEN = [
+  'data',
+  'expires_at',
+  'created_at',
+  'last_seen_at',
+  'owner',
+  'deadline',
+  'lifetime',
+  'previous',
+  'next',
+];
 
 /** A field of the MetaChange bound as jsonb (`c.m`), as text (null when absent or null). */
 const field = (path: string): string => `(c.m->>'${path}')`;

@@ -33,7 +33,8 @@ export interface TableSettings {
 }
 
 /** The validated name of an option value `tableName` that its spec already checked. */
-export const tableOf = (settings: TableSettings): TableName => parseTableName(settings.tableName) as TableName;
+export const tableOf = (settings: TableSettings): TableName =>
+  parseTableName(settings.tableName) as TableName;
 
 /**
  * The store over `pool` for `format`: one statement per operation (the format's), expiry judged by
@@ -106,7 +107,10 @@ export function createRowStore(pool: PgPoolLike, format: RowFormat, settings: Ta
         return rows.map(queries.owned);
       },
       async destroyAll(owner: string, exceptId?: string): Promise<number> {
-        const { rows } = await exec('owners.destroyAll', queries.destroyAll(owner, exceptId ?? null, clock.now()));
+        const { rows } = await exec(
+          'owners.destroyAll',
+          queries.destroyAll(owner, exceptId ?? null, clock.now()),
+        );
         return Number(rows[0]?.live ?? 0);
       },
     };

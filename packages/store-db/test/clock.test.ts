@@ -44,9 +44,9 @@ describe('expiry is judged by the store clock, never the database clock', () => 
     expect(await store.create(key, record({ old: true }, past, 60_000))).toBe(true);
     expect((await store.load(key))?.data).toEqual({ old: true });
     expect(await store.clearExpired()).toBe(0);
-    expect(await store.touch(key, change(past, { expiry: { expiresAt: past + 120_000, lifetime: null } }))).toBe(
-      true,
-    );
+    expect(
+      await store.touch(key, change(past, { expiry: { expiresAt: past + 120_000, lifetime: null } })),
+    ).toBe(true);
     expect((await store.load(key))?.expiresAt).toBe(past + 120_000);
   });
 

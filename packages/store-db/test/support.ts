@@ -102,7 +102,10 @@ export const newHashedId = (): string => hashSessionKey(generateSessionKey());
 export const DEFAULT_LIFETIME = 1_209_600;
 
 /** A MetaChange written at `now` that changes only `fields` (the default lifetime is two weeks). */
-export const change = (now: number, fields: Omit<MetaChange, 'now' | 'defaultLifetime'> = {}): MetaChange => ({
+export const change = (
+  now: number,
+  fields: Omit<MetaChange, 'now' | 'defaultLifetime'> = {},
+): MetaChange => ({
   now,
   defaultLifetime: DEFAULT_LIFETIME,
   ...fields,

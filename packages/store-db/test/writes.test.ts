@@ -114,9 +114,9 @@ describe('writes', () => {
     await store.create(key, record({ a: 1 }, now));
     expect(await store.destroy(key)).not.toBeNull();
     expect(await store.update(key, { data: { a: 2 }, meta: change(now) })).toBe(false);
-    expect(await store.update(key, { data: {}, delta: { set: { a: 2 }, unset: [] }, meta: change(now) })).toBe(
-      false,
-    );
+    expect(
+      await store.update(key, { data: {}, delta: { set: { a: 2 }, unset: [] }, meta: change(now) }),
+    ).toBe(false);
     expect(await store.touch(key, change(now))).toBe(false);
     expect(await raw(key)).toBeNull();
     expect(await store.destroy(key)).toBeNull();
