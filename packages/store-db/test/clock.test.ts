@@ -28,12 +28,15 @@ describe('expiry is judged by the store clock, never the database clock', () => 
     expect(await store.load(key)).toBeNull();
     expect(await store.update(key, { data: { v: 2 }, meta: change(start + HOUR) })).toBe(false);
     expect(await store.touch(key, change(start + HOUR))).toBe(false);
-    expect(await store.destroy(key)).toBeNull();
     expect(await store.owners.list('alice')).toEqual([]);
     expect((await raw(key))?.data).toBe('{"v": 1}');
 
     clock.set(start + HOUR - 1);
     expect((await store.load(key))?.data).toEqual({ v: 1 });
+
+    clock.set(start + HOUR);
+    expect(await store.destroy(key)).toBeNull();
+    expect(await raw(key)).toBeNull();
   });
 
   it('a row the real time says is expired is live while the store clock says so', async () => {
