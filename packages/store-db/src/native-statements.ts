@@ -18,11 +18,13 @@ const WRITTEN = [
 ];
 
 /** A field of the MetaChange bound as jsonb (`c.m`), as text (null when absent or null). */
-const field = (path: string): string => `(c.m->>'${path}')`;
-/** A ms field of the MetaChange as a `timestamptz` (null when absent). */
-const instant = (path: string): string => `to_timestamp((${path})::float8 / 1000)`;
+const field = (name: string): string => `(c.m->>'${name}')`;
+/** A field of the change's `expiry`, as text. */
+const expiryField = (name: string): string => `(c.m->'expiry'->>'${name}')`;
+/** An instant in ms (an SQL expression, null when the field is absent) as a `timestamptz`. */
+const instant = (ms: string): string => `to_timestamp(${ms}::float8 / 1000)`;
 /** Lifetimes are whole seconds; a fractional one (Django's `set_expiry(1.5)`) is rounded. */
-const seconds = (text: string): string => `(${text})::numeric::integer`;
+const seconds = (text: string): string => `${text}::numeric::integer`;
 /** The lifetime a refresh slides by: the row's own, else the app's default. */
 const slide = `COALESCE(s.lifetime, ${seconds(field('defaultLifetime'))})`;
 /** "absent keeps, null clears, a value sets", for a text column. */
@@ -46,13 +48,13 @@ const keepOrSet = (column: string): string =>
 const META_CHANGE = [
   `last_seen_at = ${instant(field('now'))}`,
   `expires_at = CASE
-    WHEN c.m ? 'expiry' THEN ${instant("c.m->'expiry'->>'expiresAt'")}
+    WHEN c.m ? 'expiry' THEN ${instant(expiryField('expiresAt'))}
     WHEN ${slide} = 0 THEN s.expires_at
     ELSE LEAST(
       to_timestamp((${field('now')}::float8 + ${slide}::float8 * 1000) / 1000),
       COALESCE(${instant(field('deadline'))}, s.deadline))
   END`,
-  `lifetime = CASE WHEN c.m ? 'expiry' THEN ${seconds("c.m->'expiry'->>'lifetime'")} ELSE s.lifetime END`,
+  `lifetime = CASE WHEN c.m ? 'expiry' THEN ${seconds(expiryField('lifetime'))} ELSE s.lifetime END`,
   keepOrSet('owner'),
   `deadline = COALESCE(s.deadline, ${instant(field('deadline'))})`,
   keepOrSet('previous'),
