@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createDjangoSigner, DJANGO_SESSION_SALT, type SessionStore } from '@sess/core';
+import { createDjangoSigner } from '@sess/core/codecs';
+import { DJANGO_SESSION_SALT, type SessionStore } from '@sess/core/store';
 import {
   expiryTests,
   lifecycleTests,

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { RecordMeta } from '@sess/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileStore } from '../src/index.js';
 import { listing, newKey, randomPrefix, scratchDirectory } from './support.js';
@@ -68,7 +69,7 @@ function start(prefix: string, job: Job) {
 /** Every session file of `prefix` parsed, and the names of anything else of that prefix. */
 async function inspect(prefix: string) {
   const names = (await listing(directory)).filter((name) => name.startsWith(prefix));
-  const sessions = new Map<string, { data: Record<string, unknown> }>();
+  const sessions = new Map<string, { data: Record<string, unknown>; expiresAt: number; meta: RecordMeta }>();
   const others: string[] = [];
   for (const name of names) {
     const key = name.slice(prefix.length);
@@ -82,7 +83,7 @@ async function inspect(prefix: string) {
 }
 
 describe('two processes on one directory', () => {
-  it('race creates, delta updates, touches and whole updates without corrupting or losing anything', async () => {
+  it('race creates, delta updates, touches and whole updates without corrupting or losing anything (data or metadata)', async () => {
     const prefix = randomPrefix();
     const deltaKeys = [newKey(), newKey(), newKey()];
     const wholeKeys = [newKey(), newKey()];
@@ -101,6 +102,11 @@ describe('two processes on one directory', () => {
       const expected: Record<string, unknown> = { base: sessions.get(key)?.data.base };
       for (let i = 0; i < iterations; i++) Object.assign(expected, { [`p0_${i}`]: i, [`p1_${i}`]: i });
       expect(sessions.get(key)?.data, `every delta key of ${key}`).toEqual(expected);
+      // One write bound the owner, one set a lifetime of two hours; the writes after them knew of neither.
+      const { meta, expiresAt } = sessions.get(key) as { meta: RecordMeta; expiresAt: number };
+      expect(meta.owner, `owner of ${key}`).toBe('worker-0');
+      expect(meta.lifetime, `lifetime of ${key}`).toBe(7200);
+      expect(expiresAt - meta.lastSeenAt, `expiry of ${key}`).toBe(7_200_000);
     }
     for (const key of wholeKeys) {
       const data = sessions.get(key)?.data as { writer: number; i: number; pad: string };
@@ -135,8 +141,7 @@ describe('two processes on one directory', () => {
       const now = Date.now();
       const update = {
         data: { after: true },
-        expiresAt: now + 60_000,
-        meta: { createdAt: now, lastSeenAt: now },
+        meta: { now, defaultLifetime: 60, expiry: { expiresAt: now + 60_000, lifetime: null } },
       };
       expect(await survivor.update(key, update), key).toBe(true);
       expect((await survivor.load(key))?.data).toEqual({ after: true });
