@@ -135,6 +135,43 @@ describe('per-session locks', () => {
     expect(await leftovers(store.prefix, key)).toEqual([`${store.prefix}${key}.lock`]);
   });
 
+  it('a destroy whose lock was broken and taken meanwhile removes nothing', async () => {
+    let store = fresh();
+    const key = newKey();
+    const foreign = lockBody({ pid: process.pid, host: 'elsewhere.invalid' });
+    let usurp = false;
+    // destroy decodes the file inside its critical section: that is where the other process breaks in.
+    const usurping: FileFormat = {
+      ...jsonEnvelopeFormat,
+      decode(file) {
+        if (usurp) writeFileSync(`${store.pathOf(key)}.lock`, foreign);
+        return jsonEnvelopeFormat.decode(file);
+      },
+    };
+    store = fresh({ format: usurping });
+    await store.create(key, makeRecord({ v: 0 }));
+    usurp = true;
+    const error = await store.destroy(key).catch((caught: unknown) => caught);
+    usurp = false;
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect((error as Error).message).toContain('broken as stale');
+    expect((await store.load(key))?.data).toEqual({ v: 0 });
+  });
+
+  it('in one process, a destroy after an update returns what the update wrote; an update after a destroy finds nothing', async () => {
+    const { store, key } = await seeded();
+    const [updated, destroyed, late] = await Promise.all([
+      store.update(key, { data: { v: 1 }, meta: metaChange(Date.now(), { owner: 'ada' }) }),
+      store.destroy(key),
+      store.update(key, { data: { v: 2 }, meta: metaChange() }),
+    ]);
+    expect(updated).toBe(true);
+    expect(destroyed?.owner).toBe('ada');
+    expect(late).toBe(false);
+    expect(await store.load(key)).toBeNull();
+    expect(await leftovers(store.prefix, key)).toEqual([]);
+  });
+
   it('breaking a lock that was replaced after it was judged stale puts the new one back', async () => {
     const lock = path.join(directory, 'unit.lock');
     writeFileSync(lock, 'the live lock');
