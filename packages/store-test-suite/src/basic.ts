@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
 import {
+  afterUpdate,
   expectRawAbsent,
   expectRawData,
   expectRecord,
@@ -13,7 +14,7 @@ import {
 
 /**
  * Basic CRUD: load of an unknown key, the create → load round trip (data, expiry, every meta field),
- * update replacing the whole record, destroy, and copies in and out.
+ * a whole-record update, destroy (returning the meta it removed), and copies in and out.
  */
 export function basicTests(options: StoreSuiteOptions): void {
   describe.concurrent('basic', () => {
@@ -46,40 +47,38 @@ export function basicTests(options: StoreSuiteOptions): void {
       expect(loaded?.meta.deadline).toBe(deadline);
     });
 
-    it('update returns true and replaces data, expiry and meta whole', async (context) => {
+    it('a whole update returns true and replaces data, expiry and meta (keeping createdAt)', async (context) => {
       const { expect } = context;
       const store = await openStore(options, context);
       const original = makeRecord({ data: { a: 1, b: 2 }, owner: 'someone' });
       const key = await seed(store, expect, original);
-      const next = makeUpdate(
-        { data: { c: 3 }, ttlMs: 7_200_000, deadline: Date.now() + 9_000_000 },
-        original,
-      );
+      const next = makeUpdate({ data: { c: 3 }, ttlMs: 7_200_000, deadline: Date.now() + 9_000_000 });
       expect(await store.update(key, next)).toBe(true);
       const loaded = await store.load(key);
-      expectRecord(store, expect, loaded, { data: next.data, expiresAt: next.expiresAt, meta: next.meta });
+      expectRecord(store, expect, loaded, afterUpdate(original, next));
       expect(loaded?.data).not.toHaveProperty('a');
       expect(loaded?.meta.owner).toBeUndefined();
       await expectRawData(options, store, key, { c: 3 }, expect);
     });
 
-    it('destroy removes the record from the store and from storage', async (context) => {
+    it('destroy returns the meta and removes the record from the store and from storage', async (context) => {
       const { expect } = context;
       const store = await openStore(options, context);
-      const key = await seed(store, expect);
+      const record = makeRecord();
+      const key = await seed(store, expect, record);
       const other = await seed(store, expect);
-      await expect(store.destroy(key)).resolves.toBeUndefined();
+      await expect(store.destroy(key)).resolves.toEqual(record.meta);
       expect(await store.load(key)).toBeNull();
       await expectRawAbsent(options, store, key, expect);
       expect(await store.load(other)).not.toBeNull();
     });
 
-    it('destroy of an unknown key is a no-op', async (context) => {
+    it('destroy of an unknown key is a no-op that returns null', async (context) => {
       const { expect } = context;
       const store = await openStore(options, context);
       const key = newKey();
-      await expect(store.destroy(key)).resolves.toBeUndefined();
-      await expect(store.destroy(key)).resolves.toBeUndefined();
+      await expect(store.destroy(key)).resolves.toBeNull();
+      await expect(store.destroy(key)).resolves.toBeNull();
       expect(await store.load(key)).toBeNull();
     });
 

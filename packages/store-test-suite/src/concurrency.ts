@@ -1,7 +1,16 @@
-import type { SessionUpdate } from '@sess/core';
+import type { SessionUpdate } from '@sess/core/store';
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectRawData, expectRecord, makeRecord, makeUpdate, newKey, openStore, seed } from './support.js';
+import {
+  afterUpdate,
+  expectRawData,
+  expectRecord,
+  makeRecord,
+  makeUpdate,
+  newKey,
+  openStore,
+  seed,
+} from './support.js';
 
 const PARALLEL = 50;
 
@@ -35,10 +44,7 @@ export function concurrencyTests(options: StoreSuiteOptions): void {
       const original = makeRecord({ data: { writer: -1 } });
       const key = await seed(store, expect, original);
       const updates = Array.from({ length: 10 }, (_, i) =>
-        makeUpdate(
-          { data: { writer: i, [`only-${i}`]: 'x'.repeat(i * 100) }, ttlMs: 3_600_000 + i * 1000 },
-          original,
-        ),
+        makeUpdate({ data: { writer: i, [`only-${i}`]: 'x'.repeat(i * 100) }, ttlMs: 3_600_000 + i * 1000 }),
       );
       const results = await Promise.all(updates.map((update) => store.update(key, update)));
       expect(results).toEqual(updates.map(() => true));
@@ -49,11 +55,7 @@ export function concurrencyTests(options: StoreSuiteOptions): void {
       expect(winner).toBeDefined();
       if (!winner) return;
       expect(loaded?.data).toEqual(winner.data);
-      expectRecord(store, expect, loaded, {
-        data: winner.data,
-        expiresAt: winner.expiresAt,
-        meta: winner.meta,
-      });
+      expectRecord(store, expect, loaded, afterUpdate(original, winner));
       await expectRawData(options, store, key, winner.data, expect);
     });
 
@@ -64,7 +66,7 @@ export function concurrencyTests(options: StoreSuiteOptions): void {
       const key = await seed(store, expect, original);
       // Each request loaded { base: 0 } and changed one key of its own.
       const updates: SessionUpdate[] = Array.from({ length: 5 }, (_, i) => ({
-        ...makeUpdate({ data: { base: 0, [`k${i}`]: i } }, original),
+        ...makeUpdate({ data: { base: 0, [`k${i}`]: i } }),
         delta: { set: { [`k${i}`]: i }, unset: [] },
       }));
       if (store.capabilities.delta) {

@@ -1,6 +1,15 @@
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectRawData, expectRecord, makeRecord, newKey, openStore, seed } from './support.js';
+import {
+  afterUpdate,
+  expectRawData,
+  expectRecord,
+  makeRecord,
+  makeUpdate,
+  newKey,
+  openStore,
+  seed,
+} from './support.js';
 
 /** `create` is atomic: it fails on a live key and never overwrites what is there. */
 export function createCollisionTests(options: StoreSuiteOptions): void {
@@ -21,10 +30,10 @@ export function createCollisionTests(options: StoreSuiteOptions): void {
       const store = await openStore(options, context);
       const original = makeRecord({ data: { v: 1 } });
       const key = await seed(store, expect, original);
-      const updated = makeRecord({ data: { v: 2 } });
-      expect(await store.update(key, updated)).toBe(true);
+      const update = makeUpdate({ data: { v: 2 } });
+      expect(await store.update(key, update)).toBe(true);
       expect(await store.create(key, makeRecord({ data: { v: 3 } }))).toBe(false);
-      expectRecord(store, expect, await store.load(key), updated);
+      expectRecord(store, expect, await store.load(key), afterUpdate(original, update));
     });
 
     it('of many parallel creates on one key exactly one wins, and its record is stored', async (context) => {

@@ -1,11 +1,20 @@
-import type { SessionData, SessionDelta, SessionRecord, SessionStore, SessionUpdate } from '@sess/core';
+import type { SessionData, SessionDelta, SessionStore, SessionUpdate } from '@sess/core/store';
 import { describe, type ExpectStatic, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectInstant, expectRawData, makeRecord, makeUpdate, openStore, seed } from './support.js';
+import {
+  afterUpdate,
+  expectInstant,
+  expectRawData,
+  makeRecord,
+  makeUpdate,
+  openStore,
+  type RecordSpec,
+  seed,
+} from './support.js';
 
 /** An update whose full `data` is deliberately stale, so the result shows which one the engine applied. */
-function withDelta(from: SessionRecord, data: SessionData, delta: SessionDelta, spec = {}): SessionUpdate {
-  return { ...makeUpdate({ ...spec, data }, from), delta };
+function withDelta(data: SessionData, delta: SessionDelta, spec: RecordSpec = {}): SessionUpdate {
+  return { ...makeUpdate({ ...spec, data }), delta };
 }
 
 /**
@@ -18,18 +27,18 @@ export function deltaTests(options: StoreSuiteOptions): void {
     store: SessionStore,
     expect: ExpectStatic,
     start: SessionData,
-    update: (from: SessionRecord) => SessionUpdate,
+    change: SessionUpdate,
     applied: SessionData,
   ): Promise<void> {
     const record = makeRecord({ data: start });
     const key = await seed(store, expect, record);
-    const change = update(record);
     expect(await store.update(key, change)).toBe(true);
     const loaded = await store.load(key);
     const wanted = store.capabilities.delta ? applied : change.data;
     expect(loaded?.data).toEqual(wanted);
-    expect(loaded?.meta).toEqual(change.meta);
-    if (loaded) expectInstant(store, expect, loaded.expiresAt, change.expiresAt);
+    const after = afterUpdate(record, change);
+    expect(loaded?.meta).toEqual(after.meta);
+    if (loaded) expectInstant(store, expect, loaded.expiresAt, after.expiresAt);
     await expectRawData(options, store, key, wanted, expect);
   }
 
@@ -45,12 +54,7 @@ export function deltaTests(options: StoreSuiteOptions): void {
         store,
         context.expect,
         { a: 1, b: 1, c: 1 },
-        (from) =>
-          withDelta(
-            from,
-            { a: 'stale', b: 'stale', c: 'stale', z: 'stale' },
-            { set: { b: 2 }, unset: ['c'] },
-          ),
+        withDelta({ a: 'stale', b: 'stale', c: 'stale', z: 'stale' }, { set: { b: 2 }, unset: ['c'] }),
         { a: 1, b: 2 },
       );
     });
@@ -61,8 +65,7 @@ export function deltaTests(options: StoreSuiteOptions): void {
         store,
         context.expect,
         { profile: { name: 'ada', city: 'london' }, keep: [1] },
-        (from) =>
-          withDelta(from, { profile: { name: 'grace' } }, { set: { profile: { name: 'grace' } }, unset: [] }),
+        withDelta({ profile: { name: 'grace' } }, { set: { profile: { name: 'grace' } }, unset: [] }),
         { profile: { name: 'grace' }, keep: [1] },
       );
     });
@@ -73,13 +76,11 @@ export function deltaTests(options: StoreSuiteOptions): void {
         store,
         context.expect,
         { a: 1 },
-        (from) =>
-          withDelta(
-            from,
-            { a: 1, fresh: { deep: ['x'] } },
-            { set: { fresh: { deep: ['x'] } }, unset: ['never-there'] },
-            { ttlMs: 7_200_000, owner: 'delta-owner' },
-          ),
+        withDelta(
+          { a: 1, fresh: { deep: ['x'] } },
+          { set: { fresh: { deep: ['x'] } }, unset: ['never-there'] },
+          { ttlMs: 7_200_000, owner: 'delta-owner' },
+        ),
         { a: 1, fresh: { deep: ['x'] } },
       );
     });
@@ -90,20 +91,14 @@ export function deltaTests(options: StoreSuiteOptions): void {
         store,
         context.expect,
         { a: 1, b: [2] },
-        (from) => withDelta(from, { a: 1, b: [2] }, { set: {}, unset: [] }, { ttlMs: 9_000_000 }),
+        withDelta({ a: 1, b: [2] }, { set: {}, unset: [] }, { ttlMs: 9_000_000 }),
         { a: 1, b: [2] },
       );
     });
 
     it('a delta that unsets every key leaves an empty record, not a missing one', async (context) => {
       const store = await openStore(options, context);
-      await check(
-        store,
-        context.expect,
-        { a: 1, b: 2 },
-        (from) => withDelta(from, {}, { set: {}, unset: ['a', 'b'] }),
-        {},
-      );
+      await check(store, context.expect, { a: 1, b: 2 }, withDelta({}, { set: {}, unset: ['a', 'b'] }), {});
     });
 
     it('keys that look special are ordinary keys of the delta', async (context) => {
@@ -116,7 +111,7 @@ export function deltaTests(options: StoreSuiteOptions): void {
         store,
         context.expect,
         { keep: true },
-        (from) => withDelta(from, { keep: true, ...set }, { set, unset: [] }),
+        withDelta({ keep: true, ...set }, { set, unset: [] }),
         { keep: true, ...set },
       );
     });

@@ -3,12 +3,15 @@ import { basicTests } from './basic.js';
 import { concurrencyTests } from './concurrency.js';
 import { createCollisionTests } from './create-collision.js';
 import { deltaTests } from './delta.js';
+import { destroyTests } from './destroy.js';
 import { expiryTests } from './expiry.js';
 import { hostileKeyTests } from './hostile-keys.js';
 import { isolationTests } from './isolation.js';
 import { lifecycleTests } from './lifecycle.js';
+import { metadataTests } from './metadata.js';
 import type { StoreSuiteOptions } from './options.js';
 import { ownerIndexTests } from './owner-index.js';
+import { recordIdTests } from './record-ids.js';
 import { serializationTests } from './serialization.js';
 import { touchTests } from './touch.js';
 import { vanishedTests } from './vanished.js';
@@ -26,6 +29,9 @@ export const concerns = [
   concurrencyTests,
   ownerIndexTests,
   deltaTests,
+  metadataTests,
+  destroyTests,
+  recordIdTests,
   lifecycleTests,
 ] as const;
 

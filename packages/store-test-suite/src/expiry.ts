@@ -9,6 +9,7 @@ import {
   rawPresent,
   seed,
   shortTtlMs,
+  touchTo,
   waitPastExpiry,
 } from './support.js';
 
@@ -38,7 +39,7 @@ export function expiryTests(options: StoreSuiteOptions): void {
       const { expect } = context;
       const store = await openStore(options, context);
       const key = await seed(store, expect);
-      await store.touch(key, Date.now() - 5_000, Date.now());
+      await store.touch(key, touchTo(Date.now() - 5_000));
       expect(await store.load(key)).toBeNull();
     });
 
@@ -63,7 +64,7 @@ export function expiryTests(options: StoreSuiteOptions): void {
         const store = await openStore(options, context);
         const record = makeRecord({ data: { touched: true }, ttlMs: shortTtlMs(store) });
         const key = await seed(store, expect, record);
-        expect(await store.touch(key, Date.now() + 3_600_000, Date.now())).toBe(true);
+        expect(await store.touch(key, touchTo(Date.now() + 3_600_000))).toBe(true);
         await waitPastExpiry(store, record.expiresAt);
         expect((await store.load(key))?.data).toEqual({ touched: true });
       },
@@ -77,7 +78,7 @@ export function expiryTests(options: StoreSuiteOptions): void {
         const store = await openStore(options, context);
         const record = makeRecord({ data: { v: 1 }, ttlMs: shortTtlMs(store) });
         const key = await seed(store, expect, record);
-        expect(await store.update(key, makeUpdate({ data: { v: 2 } }, record))).toBe(true);
+        expect(await store.update(key, makeUpdate({ data: { v: 2 } }))).toBe(true);
         await waitPastExpiry(store, record.expiresAt);
         expect((await store.load(key))?.data).toEqual({ v: 2 });
       },

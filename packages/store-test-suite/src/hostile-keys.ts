@@ -1,7 +1,16 @@
-import type { SessionRecord, SessionStore } from '@sess/core';
+import type { SessionRecord, SessionStore } from '@sess/core/store';
 import { describe, type ExpectStatic, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectRawData, expectRecord, makeRecord, makeUpdate, openStore, seed, settle } from './support.js';
+import {
+  expectRawData,
+  expectRecord,
+  makeRecord,
+  makeUpdate,
+  openStore,
+  seed,
+  settle,
+  touchTo,
+} from './support.js';
 
 /**
  * Keys no client should manage to send (core validates keys before any store call), plus variants of a
@@ -77,11 +86,11 @@ export function hostileKeyTests(options: StoreSuiteOptions): void {
         );
         if ('value' in updated) expect(updated.value, `update(${label})`).toBe(false);
         const touched = await settle(expect, `touch(${label})`, () =>
-          store.touch(key, Date.now() - 1000, Date.now()),
+          store.touch(key, touchTo(Date.now() - 1000)),
         );
         if ('value' in touched) expect(touched.value, `touch(${label})`).toBe(false);
         const destroyed = await settle(expect, `destroy(${label})`, () => store.destroy(key));
-        if ('value' in destroyed) expect(destroyed.value).toBeUndefined();
+        if ('value' in destroyed) expect(destroyed.value, `destroy(${label})`).toBeNull();
       }
       await expectSentinel(store, sentinel, record, expect);
     });

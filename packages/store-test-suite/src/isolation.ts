@@ -1,6 +1,15 @@
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectRawData, expectRecord, makeRecord, makeUpdate, newKey, openStore, seed } from './support.js';
+import {
+  expectRawData,
+  expectRecord,
+  makeRecord,
+  makeUpdate,
+  newKey,
+  openStore,
+  seed,
+  touchTo,
+} from './support.js';
 
 /** Two stores over one backend with different prefixes never see or touch each other's records. */
 export function isolationTests(options: StoreSuiteOptions): void {
@@ -13,8 +22,8 @@ export function isolationTests(options: StoreSuiteOptions): void {
       const key = await seed(mine, expect, record);
       expect(await theirs.load(key)).toBeNull();
       expect(await theirs.update(key, makeUpdate({ data: { theirs: true } }))).toBe(false);
-      expect(await theirs.touch(key, Date.now() - 1000, Date.now())).toBe(false);
-      await theirs.destroy(key);
+      expect(await theirs.touch(key, touchTo(Date.now() - 1000))).toBe(false);
+      expect(await theirs.destroy(key)).toBeNull();
       expectRecord(mine, expect, await mine.load(key), record);
       await expectRawData(options, mine, key, { mine: true }, expect);
     });
@@ -56,8 +65,8 @@ export function isolationTests(options: StoreSuiteOptions): void {
       const owner = `shared-${newKey()}`;
       const key = await seed(mine, expect, makeRecord({ owner }));
       const other = await seed(theirs, expect, makeRecord({ owner }));
-      expect((await mine.owners.list(owner)).map((r) => r.key)).toEqual([key]);
-      expect((await theirs.owners.list(owner)).map((r) => r.key)).toEqual([other]);
+      expect((await mine.owners.list(owner)).map((r) => r.id)).toEqual([key]);
+      expect((await theirs.owners.list(owner)).map((r) => r.id)).toEqual([other]);
       expect(await theirs.owners.destroyAll(owner)).toBe(1);
       expect(await mine.load(key)).not.toBeNull();
       expect(await theirs.load(other)).toBeNull();

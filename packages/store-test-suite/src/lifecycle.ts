@@ -18,6 +18,9 @@ export function lifecycleTests(options: StoreSuiteOptions): void {
         ]);
         expect(['ms', 's']).toContain(expiryResolution);
         expect(store.owners === undefined).toBe(!ownerIndex);
+        // `metadata` defaults to true; a store keeping no metadata cannot index owners.
+        expect([undefined, true, false]).toContain(store.capabilities.metadata);
+        if (store.capabilities.metadata === false) expect(ownerIndex).toBe(false);
       } finally {
         await store.close?.();
       }

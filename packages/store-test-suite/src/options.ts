@@ -1,4 +1,4 @@
-import type { SessionData, SessionStore } from '@sess/core';
+import type { SessionData, SessionStore } from '@sess/core/store';
 
 /**
  * The backdoor into storage: lets the suite check what really reached the engine, not only what the
@@ -6,12 +6,12 @@ import type { SessionData, SessionStore } from '@sess/core';
  */
 export interface RawBackdoor {
   /**
-   * What is stored under `key` for `store` (a store made by `create`), bypassing the store's own
-   * logic: the hash, row, file content or envelope, in any engine-specific shape. `null` (or
-   * `undefined`) when nothing is stored. Must NOT filter out expired records: the suite uses it to
+   * What is stored under the record id `id` (a 32-character key or a 40-character hash) for `store` (a
+   * store made by `create`), bypassing the store's own logic: the hash, row, file content or envelope,
+   * in any engine-specific shape. `null` (or `undefined`) when nothing is stored. Must NOT filter out expired records: the suite uses it to
    * see whether `clearExpired()` really removed them.
    */
-  read(store: SessionStore, key: string): Promise<unknown>;
+  read(store: SessionStore, id: string): Promise<unknown>;
   /** Decodes the session data out of a value returned by `read`. Without it the suite only checks presence. */
   data?(raw: unknown): SessionData | null;
   /**

@@ -1,4 +1,5 @@
-import { CapabilityMissing, type OwnerIndex, type SessionStore } from '@sess/core';
+import { CapabilityMissing } from '@sess/core';
+import type { OwnerIndex, SessionStore } from '@sess/core/store';
 
 /**
  * The owner index of `store`, or a typed `CapabilityMissing` error when the engine does not declare

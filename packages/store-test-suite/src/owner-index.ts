@@ -2,7 +2,7 @@ import { CapabilityMissing } from '@sess/core';
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
 import { ownerIndexOf } from './owner-index-of.js';
-import { makeRecord, makeUpdate, newKey, openStore, seed } from './support.js';
+import { makeRecord, makeUpdate, newKey, openStore, seed, touchTo } from './support.js';
 
 /**
  * The owner index when declared (list oldest first, destroy all but one, re-binding), or proof that it is
@@ -48,13 +48,13 @@ export function ownerIndexTests(options: StoreSuiteOptions): void {
       const destroyed = await seed(store, expect, makeRecord({ owner, createdOffsetMs: 500 }));
       await store.destroy(destroyed);
       const listed = await owners.list(owner);
-      expect(listed.map((r) => r.key)).toEqual([keys.oldest, keys.middle, keys.newest]);
+      expect(listed.map((r) => r.id)).toEqual([keys.oldest, keys.middle, keys.newest]);
       expect(listed[0]?.meta).toEqual(oldest.meta);
       expect(listed.every((r) => r.meta.owner === owner && r.expiresAt > Date.now())).toBe(true);
       expect(await owners.list(`nobody-${newKey()}`)).toEqual([]);
     });
 
-    it('destroyAll(owner, exceptKey) destroys all but one and returns the count', async (context) => {
+    it('destroyAll(owner, exceptId) destroys all but one and returns the count', async (context) => {
       const { expect } = context;
       const store = await openStore(options, context);
       if (!store.capabilities.ownerIndex) {
@@ -72,7 +72,7 @@ export function ownerIndexTests(options: StoreSuiteOptions): void {
       expect(await owners.destroyAll(owner, current)).toBe(3);
       for (const key of keys)
         expect(await store.load(key), key).toEqual(key === current ? expect.anything() : null);
-      expect((await owners.list(owner)).map((r) => r.key)).toEqual([current]);
+      expect((await owners.list(owner)).map((r) => r.id)).toEqual([current]);
       expect(await store.load(spared)).not.toBeNull();
       expect(await owners.destroyAll(owner)).toBe(1);
       expect(await store.load(current)).toBeNull();
@@ -92,11 +92,11 @@ export function ownerIndexTests(options: StoreSuiteOptions): void {
       const bob = `bob-${newKey()}`;
       const record = makeRecord({ owner: alice });
       const key = await seed(store, expect, record);
-      expect(await store.update(key, makeUpdate({ owner: bob }, record))).toBe(true);
+      expect(await store.update(key, makeUpdate({ owner: bob }))).toBe(true);
       expect(await owners.list(alice)).toEqual([]);
-      expect((await owners.list(bob)).map((r) => r.key)).toEqual([key]);
+      expect((await owners.list(bob)).map((r) => r.id)).toEqual([key]);
       expect(await owners.destroyAll(alice)).toBe(0);
-      expect(await store.update(key, makeUpdate({}, record))).toBe(true);
+      expect(await store.update(key, makeUpdate({}))).toBe(true);
       expect(await owners.list(bob)).toEqual([]);
       expect(await owners.destroyAll(bob)).toBe(0);
       expect(await store.load(key)).not.toBeNull();
@@ -113,9 +113,9 @@ export function ownerIndexTests(options: StoreSuiteOptions): void {
       const record = makeRecord({ owner });
       const key = await seed(store, expect, record);
       const expiresAt = record.expiresAt + 600_000;
-      expect(await store.touch(key, expiresAt, Date.now())).toBe(true);
+      expect(await store.touch(key, touchTo(expiresAt))).toBe(true);
       const listed = await ownerIndexOf(store).list(owner);
-      expect(listed.map((r) => r.key)).toEqual([key]);
+      expect(listed.map((r) => r.id)).toEqual([key]);
       expect(Math.abs((listed[0]?.expiresAt ?? 0) - expiresAt)).toBeLessThan(1000);
     });
   });

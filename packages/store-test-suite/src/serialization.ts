@@ -1,4 +1,4 @@
-import type { SessionData } from '@sess/core';
+import type { SessionData } from '@sess/core/store';
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
 import { expectRawData, makeRecord, makeUpdate, openStore, seed } from './support.js';
@@ -73,7 +73,7 @@ export function serializationTests(options: StoreSuiteOptions): void {
         expect((await store.load(key))?.data).toEqual(sample());
         await expectRawData(options, store, key, sample(), expect);
         const wrapped = { again: sample() };
-        expect(await store.update(key, makeUpdate({ data: wrapped }, record))).toBe(true);
+        expect(await store.update(key, makeUpdate({ data: wrapped }))).toBe(true);
         expect((await store.load(key))?.data).toEqual({ again: sample() });
       });
     }

@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecordMeta, SessionData, SessionRecord, SessionStore, SessionUpdate } from '@sess/core';
-import { generateSessionKey, isSessionError } from '@sess/core';
+import { isSessionError } from '@sess/core';
+import type {
+  MetaChange,
+  RecordMeta,
+  SessionData,
+  SessionRecord,
+  SessionStore,
+  SessionUpdate,
+} from '@sess/core/store';
+import { generateSessionKey } from '@sess/core/store';
 import type { ExpectStatic, TestContext } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
 
@@ -40,11 +48,51 @@ export function makeRecord(spec: RecordSpec = {}): SessionRecord {
   return { data: spec.data ?? { n: 1 }, expiresAt: now + (spec.ttlMs ?? 3_600_000), meta };
 }
 
-/** A whole-record update (no delta) built from `spec`, keeping `createdAt` of `from` when given. */
-export function makeUpdate(spec: RecordSpec = {}, from?: SessionRecord): SessionUpdate {
+/** The app's default lifetime every write of the suite carries (`MetaChange.defaultLifetime`): two weeks, seconds. */
+export const DEFAULT_LIFETIME = 1_209_600;
+
+/**
+ * A whole-record update (no delta) built from `spec`, with the meaning of a v1 whole-record write: the
+ * data whole, the expiry as given (without a lifetime of its own), the owner bound to `spec.owner` or
+ * unbound (an explicit `null`), the deadline when the spec has one (kept if the record already has one).
+ */
+export function makeUpdate(spec: RecordSpec = {}): SessionUpdate {
   const record = makeRecord(spec);
-  if (from) record.meta.createdAt = from.meta.createdAt;
-  return record;
+  const meta: MetaChange = {
+    now: record.meta.lastSeenAt,
+    defaultLifetime: DEFAULT_LIFETIME,
+    expiry: { expiresAt: record.expiresAt, lifetime: null },
+    owner: spec.owner ?? null,
+  };
+  if (spec.deadline !== undefined) meta.deadline = spec.deadline;
+  return { data: record.data, meta };
+}
+
+/**
+ * The record a whole-record update from {@link makeUpdate} leaves on `from` (data as sent: read the data
+ * of a delta update on its own): `createdAt` and an existing deadline kept, `lastSeenAt` the update's instant, the
+ * expiry, owner and deadline as the update says, the rotation links of `from` kept.
+ */
+export function afterUpdate(from: SessionRecord, update: SessionUpdate): SessionRecord {
+  const change = update.meta;
+  if (!change.expiry) throw new Error('afterUpdate() predicts updates that set the expiry (makeUpdate)');
+  const meta: RecordMeta = { createdAt: from.meta.createdAt, lastSeenAt: change.now };
+  const owner = change.owner === undefined ? from.meta.owner : change.owner;
+  if (owner !== undefined && owner !== null) meta.owner = owner;
+  const deadline = from.meta.deadline ?? change.deadline;
+  if (deadline !== undefined) meta.deadline = deadline;
+  if (change.expiry.lifetime !== null) meta.lifetime = change.expiry.lifetime;
+  if (from.meta.previous !== undefined) meta.previous = from.meta.previous;
+  if (from.meta.next !== undefined) meta.next = from.meta.next;
+  return { data: update.data, expiresAt: change.expiry.expiresAt, meta };
+}
+
+/**
+ * A touch that sets the expiry to exactly `expiresAt` (no lifetime of its own) at the instant `now`:
+ * what a v1 `touch(key, expiresAt, lastSeenAt)` meant.
+ */
+export function touchTo(expiresAt: number, now = Date.now()): MetaChange {
+  return { now, defaultLifetime: DEFAULT_LIFETIME, expiry: { expiresAt, lifetime: null } };
 }
 
 /** Creates `record` under a new key, asserting the store accepted it, and returns the key. */

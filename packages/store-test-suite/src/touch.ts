@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectInstant, expectRawData, makeRecord, makeUpdate, openStore, seed } from './support.js';
+import { expectInstant, expectRawData, makeRecord, makeUpdate, openStore, seed, touchTo } from './support.js';
 
 /** `touch` moves the expiry and `lastSeenAt` and nothing else: it never rewrites the data. */
 export function touchTests(options: StoreSuiteOptions): void {
@@ -16,7 +16,7 @@ export function touchTests(options: StoreSuiteOptions): void {
       const key = await seed(store, expect, record);
       const expiresAt = record.expiresAt + 5_000_000;
       const lastSeenAt = record.meta.lastSeenAt + 30_000;
-      expect(await store.touch(key, expiresAt, lastSeenAt)).toBe(true);
+      expect(await store.touch(key, touchTo(expiresAt, lastSeenAt))).toBe(true);
       const loaded = await store.load(key);
       expect(loaded?.data).toEqual(record.data);
       if (!loaded) return;
@@ -33,7 +33,7 @@ export function touchTests(options: StoreSuiteOptions): void {
       const record = makeRecord({ ttlMs: 7_200_000 });
       const key = await seed(store, expect, record);
       const expiresAt = record.expiresAt - 3_600_000;
-      expect(await store.touch(key, expiresAt, Date.now())).toBe(true);
+      expect(await store.touch(key, touchTo(expiresAt))).toBe(true);
       const loaded = await store.load(key);
       expect(loaded).not.toBeNull();
       if (loaded) expectInstant(store, expect, loaded.expiresAt, expiresAt);
@@ -45,7 +45,7 @@ export function touchTests(options: StoreSuiteOptions): void {
       const record = makeRecord({ data: { z: 1, a: { y: [true, null, 'ü'] }, m: 'text' } });
       const key = await seed(store, expect, record);
       const before = await options.raw?.read(store, key);
-      expect(await store.touch(key, record.expiresAt + 600_000, Date.now())).toBe(true);
+      expect(await store.touch(key, touchTo(record.expiresAt + 600_000))).toBe(true);
       await expectRawData(options, store, key, record.data, expect);
       const after = await options.raw?.read(store, key);
       const bytes = options.raw?.dataBytes;
@@ -62,8 +62,8 @@ export function touchTests(options: StoreSuiteOptions): void {
         records.map((record, i) => {
           const key = keys[i] as string;
           return Promise.all([
-            store.touch(key, record.expiresAt + 60_000, Date.now()),
-            store.update(key, makeUpdate({ data: { v: 'new', i } }, record)),
+            store.touch(key, touchTo(record.expiresAt + 60_000)),
+            store.update(key, makeUpdate({ data: { v: 'new', i } })),
           ]);
         }),
       );
@@ -79,8 +79,8 @@ export function touchTests(options: StoreSuiteOptions): void {
       const store = await openStore(options, context);
       const record = makeRecord({ data: { step: 1 } });
       const key = await seed(store, expect, record);
-      expect(await store.update(key, makeUpdate({ data: { step: 2 } }, record))).toBe(true);
-      expect(await store.touch(key, Date.now() + 3_600_000, Date.now())).toBe(true);
+      expect(await store.update(key, makeUpdate({ data: { step: 2 } }))).toBe(true);
+      expect(await store.touch(key, touchTo(Date.now() + 3_600_000))).toBe(true);
       expect((await store.load(key))?.data).toEqual({ step: 2 });
     });
   });

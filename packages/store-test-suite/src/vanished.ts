@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import type { StoreSuiteOptions } from './options.js';
-import { expectRawAbsent, makeRecord, makeUpdate, newKey, openStore, seed } from './support.js';
+import { expectRawAbsent, makeRecord, makeUpdate, newKey, openStore, seed, touchTo } from './support.js';
 
 /** `update` and `touch` of a record that is not there report it and never re-create it. */
 export function vanishedTests(options: StoreSuiteOptions): void {
@@ -39,7 +39,7 @@ export function vanishedTests(options: StoreSuiteOptions): void {
       const { expect } = context;
       const store = await openStore(options, context);
       const key = newKey();
-      expect(await store.touch(key, Date.now() + 3_600_000, Date.now())).toBe(false);
+      expect(await store.touch(key, touchTo(Date.now() + 3_600_000))).toBe(false);
       expect(await store.load(key)).toBeNull();
       await expectRawAbsent(options, store, key, expect);
     });
@@ -49,7 +49,7 @@ export function vanishedTests(options: StoreSuiteOptions): void {
       const store = await openStore(options, context);
       const key = await seed(store, expect);
       await store.destroy(key);
-      expect(await store.touch(key, Date.now() + 3_600_000, Date.now())).toBe(false);
+      expect(await store.touch(key, touchTo(Date.now() + 3_600_000))).toBe(false);
       expect(await store.load(key)).toBeNull();
       await expectRawAbsent(options, store, key, expect);
     });
@@ -62,7 +62,7 @@ export function vanishedTests(options: StoreSuiteOptions): void {
       await store.create(updated, makeRecord({ data: { old: true }, ttlMs: -60_000 }));
       await store.create(touched, makeRecord({ data: { old: true }, ttlMs: -60_000 }));
       expect(await store.update(updated, makeUpdate({ data: { revived: true } }))).toBe(false);
-      expect(await store.touch(touched, Date.now() + 3_600_000, Date.now())).toBe(false);
+      expect(await store.touch(touched, touchTo(Date.now() + 3_600_000))).toBe(false);
       expect(await store.load(updated)).toBeNull();
       expect(await store.load(touched)).toBeNull();
     });

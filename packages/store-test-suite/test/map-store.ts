@@ -1,4 +1,11 @@
-import type { SessionData, SessionRecord, SessionStore, SessionUpdate } from '@sess/core';
+import {
+  applyMetaChange,
+  type MetaChange,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+  type SessionUpdate,
+} from '@sess/core/store';
 
 /** How the fake keeps a record: data as JSON text, expiry in whole seconds (like memcached or file mtimes). */
 export interface MapEntry {
@@ -25,6 +32,12 @@ export function createMapStore(backend: MapBackend, prefix: string): SessionStor
     return entry;
   };
   const seconds = (ms: number) => Math.ceil(ms / 1000);
+  /** Applies `change` to the entry (read, changed and written in one synchronous step: atomic here). */
+  const changeMeta = (entry: MapEntry, change: MetaChange): void => {
+    const head = applyMetaChange({ meta: entry.meta, expiresAt: entry.expiresAtSeconds * 1000 }, change);
+    entry.expiresAtSeconds = seconds(head.expiresAt);
+    entry.meta = head.meta;
+  };
   return {
     name: 'map-store (test fake)',
     capabilities: { delta: false, ownerIndex: false, nativeExpiry: true, expiryResolution: 's' },
@@ -47,23 +60,22 @@ export function createMapStore(backend: MapBackend, prefix: string): SessionStor
       return true;
     },
     async update(key: string, update: SessionUpdate) {
-      if (!live(key)) return false;
-      backend.set(at(key), {
-        json: JSON.stringify(update.data),
-        expiresAtSeconds: seconds(update.expiresAt),
-        meta: { ...update.meta },
-      });
-      return true;
-    },
-    async touch(key: string, expiresAt: number, lastSeenAt: number) {
       const entry = live(key);
       if (!entry) return false;
-      entry.expiresAtSeconds = seconds(expiresAt);
-      entry.meta = { ...entry.meta, lastSeenAt };
+      entry.json = JSON.stringify(update.data);
+      changeMeta(entry, update.meta);
+      return true;
+    },
+    async touch(key: string, change: MetaChange) {
+      const entry = live(key);
+      if (!entry) return false;
+      changeMeta(entry, change);
       return true;
     },
     async destroy(key: string) {
+      const entry = live(key);
       backend.delete(at(key));
+      return entry ? { ...entry.meta } : null;
     },
     async clearExpired() {
       return 0;

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, type MemoryStore, type SessionData, type SessionStore } from '@sess/core';
-import { describeSessionStore } from '../src/index.js';
+import { createMemoryStore, type MemoryStore } from '@sess/core';
+import type { SessionData, SessionStore } from '@sess/core/store';
+import { describe } from 'vitest';
+import {
+  describeSessionStore,
+  destroyTests,
+  expiryTests,
+  lifecycleTests,
+  metadataTests,
+  ownerIndexTests,
+  recordIdTests,
+  serializationTests,
+  vanishedTests,
+} from '../src/index.js';
+import { createDataOnlyStore, type DataOnlyEntry } from './data-only-store.js';
 import { createMapStore, type MapBackend, type MapEntry, readMapEntry } from './map-store.js';
 
 describeSessionStore('MemoryStore', {
@@ -32,4 +45,27 @@ describeSessionStore('map store without delta or owner index', {
   teardown: async () => {
     backend.clear();
   },
+});
+
+// The concerns that apply to a store keeping no metadata (as the Django-format engines run them), plus the
+// metadata, destroy and record-id concerns, which prove what such a store does instead.
+describe('data-only store (metadata: false)', () => {
+  const options = {
+    create: createDataOnlyStore,
+    createIsolated: createDataOnlyStore,
+    raw: {
+      read: async (store: SessionStore, id: string) =>
+        (store as ReturnType<typeof createDataOnlyStore>).peek(id),
+      data: (raw: unknown) => JSON.parse((raw as DataOnlyEntry).json) as SessionData,
+      dataBytes: (raw: unknown) => (raw as DataOnlyEntry).json,
+    },
+  };
+  serializationTests(options);
+  expiryTests(options);
+  vanishedTests(options);
+  ownerIndexTests(options);
+  metadataTests(options);
+  destroyTests(options);
+  recordIdTests(options);
+  lifecycleTests(options);
 });
