@@ -2,13 +2,17 @@ import {
   DJANGO_SESSION_SALT,
   declareOptions,
   djangoFormatOptionSpecs,
+  type OptionsDeclaration,
   type OptionsInput,
   option,
 } from '@sess/core/store';
-import { FILE_WRITE_OPTION_SPECS, STORE_NAME } from './options.js';
+import { FILE_WRITE_OPTION_SPECS, type FileWriteOptionSpecs, STORE_NAME } from './options.js';
+
+// Declarations typed by name (not inferred) keep each option's JSDoc in the published .d.ts.
+type DjangoSpecs = ReturnType<typeof djangoFormatOptionSpecs>;
 
 /** Django's options shared with store-db and store-cookie, with the salt of Django's file `SessionStore`. */
-const DJANGO_SPECS = djangoFormatOptionSpecs(DJANGO_SESSION_SALT);
+const DJANGO_SPECS: DjangoSpecs = djangoFormatOptionSpecs(DJANGO_SESSION_SALT);
 
 const COOKIE_AGE_SPEC = {
   /**
@@ -18,11 +22,11 @@ const COOKIE_AGE_SPEC = {
   cookieAge: option.seconds({ default: 1_209_600, defaultText: '1209600 (two weeks)' }),
 };
 
+type DjangoFileFormatSpecs = DjangoSpecs & typeof COOKIE_AGE_SPEC;
+
 /** The options of `djangoFileFormat`, declared once: how Django signs and dates its session files. */
-export const DJANGO_FILE_FORMAT_OPTIONS = declareOptions<typeof DJANGO_SPECS & typeof COOKIE_AGE_SPEC>(
-  STORE_NAME,
-  { ...DJANGO_SPECS, ...COOKIE_AGE_SPEC },
-);
+export const DJANGO_FILE_FORMAT_OPTIONS: OptionsDeclaration<DjangoFileFormatSpecs> =
+  declareOptions<DjangoFileFormatSpecs>(STORE_NAME, { ...DJANGO_SPECS, ...COOKIE_AGE_SPEC });
 
 /**
  * `version` as users write it. The shared spec's value type is the parsed `[major, minor]` pair, which is
@@ -69,15 +73,16 @@ const DJANGO_PLACE_SPECS = {
   }),
 };
 
+type DjangoFileStoreSpecs = typeof DJANGO_PLACE_SPECS & DjangoFileFormatSpecs & FileWriteOptionSpecs;
+
 /** The options of `createDjangoFileStore`, declared once: the format's, plus where and how files are written. */
-export const DJANGO_FILE_STORE_OPTIONS = declareOptions<
-  typeof DJANGO_PLACE_SPECS & typeof DJANGO_SPECS & typeof COOKIE_AGE_SPEC & typeof FILE_WRITE_OPTION_SPECS
->(STORE_NAME, {
-  ...DJANGO_PLACE_SPECS,
-  ...DJANGO_SPECS,
-  ...COOKIE_AGE_SPEC,
-  ...FILE_WRITE_OPTION_SPECS,
-});
+export const DJANGO_FILE_STORE_OPTIONS: OptionsDeclaration<DjangoFileStoreSpecs> =
+  declareOptions<DjangoFileStoreSpecs>(STORE_NAME, {
+    ...DJANGO_PLACE_SPECS,
+    ...DJANGO_SPECS,
+    ...COOKIE_AGE_SPEC,
+    ...FILE_WRITE_OPTION_SPECS,
+  });
 
 /** Options of `createDjangoFileStore`: the format's, plus where the files are and how they are written. */
 export type DjangoFileStoreOptions = VersionAsText<OptionsInput<typeof DJANGO_FILE_STORE_OPTIONS.specs>>;

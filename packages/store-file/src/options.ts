@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { type Clock, systemClock } from '@sess/core';
-import { declareOptions, type OptionSpec, type OptionsInput, option } from '@sess/core/store';
+import {
+  declareOptions,
+  type OptionSpec,
+  type OptionsDeclaration,
+  type OptionsInput,
+  option,
+} from '@sess/core/store';
 import { defaultDirectory } from './directory.js';
 import { type FileFormat, isFileFormat } from './file-format.js';
 import { jsonEnvelopeFormat } from './json-envelope-format.js';
@@ -76,6 +82,9 @@ export const FILE_WRITE_OPTION_SPECS = {
   }),
 };
 
+/** The type of {@link FILE_WRITE_OPTION_SPECS} by name, so declarations that spread it keep its JSDoc. */
+export type FileWriteOptionSpecs = typeof FILE_WRITE_OPTION_SPECS;
+
 const FILE_STORE_OWN_SPECS = {
   /**
    * The directory that holds one file per session. Created (mode `0700`, with missing parents) when
@@ -115,10 +124,13 @@ const FILE_STORE_FORMAT_SPEC = {
   }),
 };
 
+type FileStoreSpecs = typeof FILE_STORE_OWN_SPECS & FileWriteOptionSpecs & typeof FILE_STORE_FORMAT_SPEC;
+
 /** The options of `createFileStore`, declared once. */
-export const FILE_STORE_OPTIONS = declareOptions<
-  typeof FILE_STORE_OWN_SPECS & typeof FILE_WRITE_OPTION_SPECS & typeof FILE_STORE_FORMAT_SPEC
->(STORE_NAME, { ...FILE_STORE_OWN_SPECS, ...FILE_WRITE_OPTION_SPECS, ...FILE_STORE_FORMAT_SPEC });
+export const FILE_STORE_OPTIONS: OptionsDeclaration<FileStoreSpecs> = declareOptions<FileStoreSpecs>(
+  STORE_NAME,
+  { ...FILE_STORE_OWN_SPECS, ...FILE_WRITE_OPTION_SPECS, ...FILE_STORE_FORMAT_SPEC },
+);
 
 /** Options of `createFileStore`. */
 export type FileStoreOptions = OptionsInput<typeof FILE_STORE_OPTIONS.specs>;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { CapabilityMissing } from '@sess/core';
+import { hashSessionKey } from '@sess/core/store';
 import { createTestClock } from '@sess/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createDjangoFileStore } from '../src/index.js';
@@ -105,5 +106,19 @@ describe('Django mode under contract v2', () => {
     const { clock, store, seed } = world();
     const key = await seed({ a: 1 });
     expect(await store.touch(key, metaChange(clock.now(), { owner: null, next: null }))).toBe(true);
+  });
+
+  it('a 40-character hashed id is no record id here (Django finds files by the raw key): it never reaches the disk', async () => {
+    const { clock, store } = world();
+    const id = hashSessionKey(randomBytes(16).toString('hex'));
+    const now = clock.now();
+    const record = { data: { a: 1 }, expiresAt: now + 60_000, meta: { createdAt: now, lastSeenAt: now } };
+    await expect(store.create(id, record)).rejects.toMatchObject({ name: 'SessionStoreError' });
+    expect(store.pathOf(id)).toBeNull();
+    expect(await store.load(id)).toBeNull();
+    expect(await store.update(id, { data: {}, meta: metaChange(now) })).toBe(false);
+    expect(await store.touch(id, metaChange(now))).toBe(false);
+    expect(await store.destroy(id)).toBeNull();
+    expect(store.capabilities.sharedKeys).toBe(true);
   });
 });
