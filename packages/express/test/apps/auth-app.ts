@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { SessionStore } from '@sess/core/store';
 import flash from 'connect-flash';
 import { csrfSync } from 'csrf-sync';
@@ -19,7 +20,7 @@ export interface AuthAppOptions {
   /** Passport's `keepSessionInfo` on login and logout. @default false */
   keepSessionInfo?: boolean;
   /** The session middleware's `eager` option. @default true (what the README shows for Passport apps) */
-  eager?: boolean | ((req: { url?: string }) => boolean);
+  eager?: boolean | ((req: IncomingMessage) => boolean);
 }
 
 /**
