@@ -61,7 +61,7 @@ describe.each<[string, typeof Koa3]>([
         return;
       }
       const route = routes[ctx.path];
-      if (!route) ctx.throw(404);
+      if (!route) return ctx.throw(404);
       const result = await route(ctx);
       if (ctx.body === undefined) ctx.body = result === undefined ? 'null' : JSON.stringify(result);
     });
