@@ -47,6 +47,13 @@ describe('express-session options through @sess/express', () => {
     expect(error.message).toContain('did you give milliseconds? 2592000000 ms = 2592000 s');
   });
 
+  it('refuses the issue’s own milliseconds habit, cookieAge: 86400000 (a day in ms), past what browsers keep', () => {
+    const error = thrown(() => session({ store, cookieAge: 86_400_000 }));
+    expect(error.option).toBe('cookieAge');
+    expect(error.message).toContain('browsers keep a cookie at most 400 days');
+    expect(error.message).toContain('did you give milliseconds? 86400000 ms = 86400 s');
+  });
+
   it('refuses an app where the options belong', () => {
     const error = thrown(() => session(express() as never));
     expect(error.message).toContain('sess takes no app');

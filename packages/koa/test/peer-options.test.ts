@@ -67,4 +67,10 @@ describe('koa-session options through @sess/koa', () => {
     expect(error.message).toContain('seconds');
     expect(error.message).toContain('did you give milliseconds? 2592000000 ms = 2592000 s');
   });
+
+  it('refuses koa-session’s default-sized maxAge given as cookieAge (a day in ms), past what browsers keep', () => {
+    const error = thrown(() => session({ store, cookieAge: 86_400_000 }));
+    expect(error.option).toBe('cookieAge');
+    expect(error.message).toContain('browsers keep a cookie at most 400 days');
+  });
 });
