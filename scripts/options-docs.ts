@@ -49,6 +49,12 @@ export const OPTION_TABLES: readonly OptionTable[] = [
     module: 'packages/core/src/adapter/adapter-options.ts',
     exportName: 'ADAPTER_OPTIONS',
   },
+  ...['koa', 'express', 'fastify', 'hono'].map((adapter) => ({
+    name: 'session',
+    readme: `packages/${adapter}/README.md`,
+    module: 'packages/core/src/adapter/adapter-options.ts',
+    exportName: 'ADAPTER_OPTIONS',
+  })),
   {
     name: 'createCookieStore',
     readme: 'packages/store-cookie/README.md',
