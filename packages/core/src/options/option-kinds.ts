@@ -75,10 +75,14 @@ export function seconds<D extends number | null>(
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return invalid();
       const units = `sess counts lifetimes in seconds, as Django does (did you give milliseconds? ${value} ms = ${Math.round(value / 1000)} s)`;
       if (value > MAX_LIFETIME_SECONDS) {
-        invalid(`${expected}; ${value} seconds is over ${value / 31_536_000 > 100 ? 'a century' : 'ten years'} — ${units}`);
+        invalid(
+          `${expected}; ${value} seconds is over ${value / 31_536_000 > 100 ? 'a century' : 'ten years'} — ${units}`,
+        );
       }
       if (max && value > max.seconds) {
-        invalid(`${expected} of at most ${max.seconds} (${max.why}); ${value} seconds is ${Math.round(value / 86_400)} days — ${units}`);
+        invalid(
+          `${expected} of at most ${max.seconds} (${max.why}); ${value} seconds is ${Math.round(value / 86_400)} days — ${units}`,
+        );
       }
       return value;
     },
