@@ -56,15 +56,24 @@ export class StoreCalls {
       this.#timer ??= this.#arm(this.#timeoutMs);
       pending.then(
         (value) => {
-          entry.settled = true;
+          this.#settle(entry);
           resolve(value);
         },
         (error: unknown) => {
-          entry.settled = true;
+          this.#settle(entry);
           reject(storeFailure(this.#store, operation, error));
         },
       );
     });
+  }
+
+  /** Marks `entry` done, and drops the done calls at the head: the queue holds only calls still waiting. */
+  #settle(entry: Pending): void {
+    entry.settled = true;
+    let head = this.#head;
+    while (head?.settled) head = head.next;
+    this.#head = head;
+    if (!head) this.#tail = null;
   }
 
   #arm(delay: number): ReturnType<typeof setTimeout> {
