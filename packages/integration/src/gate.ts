@@ -1,4 +1,4 @@
-import type { SessionStore } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 
 /** Store operations a gate can hold. */
 export type GatedOperation = 'load' | 'create' | 'update' | 'touch' | 'destroy';

@@ -1,7 +1,7 @@
 import { type Clock, createSessionManager, isSessionError, type SessionManager } from '@sess/core';
 import { createTestClock } from '@sess/core/testing';
 import { createFailingStore } from '@sess/http-test-suite';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoutes, FRAMEWORKS, openEngines, type RawRecord, serveApp } from '../src/index.js';
 
@@ -45,7 +45,7 @@ const subjects: Subject[] = [
     'the sealed cookie engine',
     async (clock) => ({
       manager: createSessionManager({
-        backend: createCookieBackend({ secrets: ['integration-policy-secret-0123456789abcdef'] }),
+        store: createCookieStore({ secretKey: 'integration-policy-secret-0123456789abcdef' }),
         clock,
         touchInterval: 60,
       }),

@@ -1,4 +1,4 @@
-import type { BackendCapabilities } from '@sess/core';
+import type { BackendCapabilities } from '@sess/core/store';
 
 /** The engines of the behaviour table, in column order. */
 export type TableEngine = 'memory' | 'file' | 'cookie' | 'db' | 'django' | 'redis' | 'memcached';
