@@ -10,5 +10,5 @@ export {
 } from './apps.js';
 export * from './engines/index.js';
 export { type Gate, type GatedOperation, type GatedStore, gateStore } from './gate.js';
-export { appRoutes } from './routes.js';
+export { appRoutes, atPath } from './routes.js';
 export { suiteStorage } from './suite-storage.js';

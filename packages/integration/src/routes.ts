@@ -1,5 +1,22 @@
 import { standardRoutes } from '@sess/http-test-suite';
-import type { AppHandler } from './apps.js';
+import type { AppHandler, AppRequest } from './apps.js';
+
+/**
+ * The same request under another path (a route mounted under a prefix). Not a spread: the `session`
+ * property stays a getter, which throws `SessionNotLoaded` until the session is loaded.
+ */
+export function atPath(request: AppRequest, path: string): AppRequest {
+  return {
+    method: request.method,
+    path,
+    query: request.query,
+    getSession: request.getSession,
+    get session() {
+      return request.session;
+    },
+    manager: request.manager,
+  };
+}
 
 /**
  * The suite's standard routes (`/count`, `/read`, `/set?k=v…`, `/flush`, `/cycle`, `/status?code=N`, …)

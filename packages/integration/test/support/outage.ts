@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isSessionError, type SessionStoreError } from '@sess/core';
 import type { Client, ClientResponse } from '@sess/http-test-suite';
 import { expect } from 'vitest';
-import { type App, type AppHandler, appRoutes } from '../../src/index.js';
+import { type App, type AppHandler, appRoutes, atPath } from '../../src/index.js';
 
 /** The adapters each outage is proved through. */
 export const OUTAGE_FRAMEWORKS = ['Koa 3', 'Express 5'] as const;
@@ -12,7 +12,7 @@ export const failOpenPolicy = (path: string) => (path.startsWith('/open/') ? { f
 
 /** The app's routes, also under `/open/` (where {@link failOpenPolicy} makes the route fail-open). */
 export const outageRoutes: AppHandler = (request) =>
-  appRoutes(request.path.startsWith('/open/') ? { ...request, path: request.path.slice(5) } : request);
+  appRoutes(request.path.startsWith('/open/') ? atPath(request, request.path.slice(5)) : request);
 
 /** What one failed request showed: its response, the error the framework handled, and how long it took. */
 export interface Failure {
