@@ -1,5 +1,5 @@
 import { standardRoutes } from '@sess/http-test-suite';
-import type { AppHandler, AppRequest } from './apps.js';
+import type { AppHandler, AppRequest } from './frameworks/index.js';
 
 /**
  * The same request under another path (a route mounted under a prefix). Not a spread: the `session`
