@@ -14,6 +14,6 @@ export {
   NEWEST_FRAMEWORKS,
   newestOf,
 } from './frameworks/index.js';
-export { type Gate, type GatedOperation, type GatedStore, gateStore } from './gate.js';
+export { type Gate, type GatedOperation, type GatedStore, gateStore, type StoreCall } from './gate.js';
 export { appRoutes, atPath } from './routes.js';
 export { suiteStorage } from './suite-storage.js';
