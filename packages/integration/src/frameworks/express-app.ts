@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Session, SessionData } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { session } from '@sess/express';
 import type express from 'express';
 import type { ErrorRequestHandler } from 'express';
@@ -47,4 +48,15 @@ export const expressServer =
     };
     app.use(recordErrors);
     return createServer(app);
+  };
+
+/**
+ * @sess/express's unchanged Passport app (Passport 0.7, passport-local, connect-flash, csrf-sync;
+ * packages/express/test/apps/auth-app.ts) over `store`, on an Express factory. Loaded on first use.
+ */
+export const expressPassportServer =
+  (factory: typeof express) =>
+  async (store: SessionStore): Promise<Server> => {
+    const { authApp } = await import('../../../express/test/apps/auth-app.js');
+    return createServer(authApp(factory, store));
   };

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { SessionStore } from '@sess/core/store';
 import type { AdapterUnderTest } from '@sess/http-test-suite';
 import express from 'express';
 import express4 from 'express4';
@@ -7,8 +8,8 @@ import Koa2 from 'koa2';
 import { expressAdapter } from '../../../express/test/harness.js';
 import { koaAdapter } from '../../../koa/test/harness.js';
 import type { ServerSpec } from './app-spec.js';
-import { expressServer } from './express-app.js';
-import { koaServer } from './koa-app.js';
+import { expressPassportServer, expressServer } from './express-app.js';
+import { koaPassportServer, koaServer } from './koa-app.js';
 
 /** One framework major the integration tests run through. */
 export interface FrameworkEntry {
@@ -22,6 +23,11 @@ export interface FrameworkEntry {
   readonly server: (spec: ServerSpec) => Server;
   /** The adapter package's own harness for the shared HTTP suite, on this major. */
   readonly suiteHarness: AdapterUnderTest;
+  /**
+   * The adapter package's unchanged Passport app over `store`, when it has one (issue 14's apps, run here
+   * on the server engines): its scenarios are the adapter's, see test/passport-redis.test.ts.
+   */
+  readonly passportServer?: (store: SessionStore) => Promise<Server>;
 }
 
 /**
@@ -37,6 +43,7 @@ const ENTRIES = [
     newest: true,
     server: koaServer(Koa),
     suiteHarness: koaAdapter(Koa),
+    passportServer: koaPassportServer(Koa),
   },
   {
     name: 'Express 5',
@@ -44,6 +51,7 @@ const ENTRIES = [
     newest: true,
     server: expressServer(express),
     suiteHarness: expressAdapter(express),
+    passportServer: expressPassportServer(express),
   },
   {
     name: 'Koa 2',
@@ -51,6 +59,7 @@ const ENTRIES = [
     newest: false,
     server: koaServer(Koa2),
     suiteHarness: koaAdapter(Koa2),
+    passportServer: koaPassportServer(Koa2),
   },
   {
     name: 'Express 4',
@@ -58,6 +67,7 @@ const ENTRIES = [
     newest: false,
     server: expressServer(express4),
     suiteHarness: expressAdapter(express4),
+    passportServer: expressPassportServer(express4),
   },
 ] as const satisfies readonly FrameworkEntry[];
 

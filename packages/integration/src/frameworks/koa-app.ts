@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Session, SessionData } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { session } from '@sess/koa';
 import type Koa from 'koa';
 import { appRequest, type ServerSpec } from './app-spec.js';
@@ -43,4 +44,15 @@ export const koaServer =
       ctx.body = response.body ?? '';
     });
     return createServer(app.callback());
+  };
+
+/**
+ * @sess/koa's unchanged koa-passport app (koa-passport 6, passport-local, @koa/router, @koa/bodyparser;
+ * packages/koa/test/apps/auth-app.ts) over `store`, on a Koa class. Loaded on first use.
+ */
+export const koaPassportServer =
+  (KoaClass: typeof Koa) =>
+  async (store: SessionStore): Promise<Server> => {
+    const { authApp } = await import('../../../koa/test/apps/auth-app.js');
+    return createServer(authApp(KoaClass, store).callback());
   };
