@@ -1,4 +1,4 @@
-import { SessionNotLoaded, type SessionData, type SessionManager } from '@sess/core';
+import { type SessionData, type SessionManager, SessionNotLoaded } from '@sess/core';
 import {
   type AdapterInput,
   type CompatIdioms,

@@ -2,7 +2,7 @@ import { createMemoryStore, SessionConfigError, SessionStoreError } from '@sess/
 import { createFailingStore } from '@sess/http-test-suite';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requestFacts, ResponseHeaders, session, withSession } from '../src/index.js';
+import { ResponseHeaders, requestFacts, session, withSession } from '../src/index.js';
 
 type Visits = { num_visits?: number };
 
@@ -19,7 +19,9 @@ beforeAll(() => {
 describe('requestFacts', () => {
   it('reads the Cookie header, any header by name, and the scheme of the URL', () => {
     const facts = requestFacts(
-      new Request('https://example.test/a', { headers: { cookie: 'sessionid=abc', authorization: 'Bearer k' } }),
+      new Request('https://example.test/a', {
+        headers: { cookie: 'sessionid=abc', authorization: 'Bearer k' },
+      }),
     );
     expect(facts.cookieHeader).toBe('sessionid=abc');
     expect(facts.header?.('authorization')).toBe('Bearer k');
@@ -56,16 +58,22 @@ describe('ResponseHeaders', () => {
 
 describe('withSession: a bare fetch handler (Bun.serve, Deno.serve, Workers)', () => {
   it('counts visits across requests, passing the runtime’s extra arguments through', async () => {
-    const fetch = withSession<Visits, [{ region: string }]>({ store: createMemoryStore() }, async (_request, context, env) => {
-      const s = await context.getSession();
-      s.set('num_visits', (s.get('num_visits') ?? 0) + 1);
-      return new Response(`${s.get('num_visits')} in ${env.region}`);
-    });
+    const fetch = withSession<Visits, [{ region: string }]>(
+      { store: createMemoryStore() },
+      async (_request, context, env) => {
+        const s = await context.getSession();
+        s.set('num_visits', (s.get('num_visits') ?? 0) + 1);
+        return new Response(`${s.get('num_visits')} in ${env.region}`);
+      },
+    );
     const first = await fetch(new Request('http://example.test/'), { region: 'eu' });
     expect(await first.text()).toBe('1 in eu');
-    const second = await fetch(new Request('http://example.test/', { headers: { cookie: cookieOf(first) } }), {
-      region: 'eu',
-    });
+    const second = await fetch(
+      new Request('http://example.test/', { headers: { cookie: cookieOf(first) } }),
+      {
+        region: 'eu',
+      },
+    );
     expect(await second.text()).toBe('2 in eu');
   });
 
@@ -89,8 +97,9 @@ describe('withSession: a bare fetch handler (Bun.serve, Deno.serve, Workers)', (
   });
 
   it('eager: context.session is there from the start', async () => {
-    const fetch = withSession<Visits>({ store: createMemoryStore(), eager: true }, (_request, context) =>
-      new Response(String(context.session.size)),
+    const fetch = withSession<Visits>(
+      { store: createMemoryStore(), eager: true },
+      (_request, context) => new Response(String(context.session.size)),
     );
     expect(await (await fetch(new Request('http://example.test/'))).text()).toBe('0');
   });
@@ -129,9 +138,9 @@ describe('withSession: a bare fetch handler (Bun.serve, Deno.serve, Workers)', (
   });
 
   it('rejects invalid options at construction, naming them with @sess/hono', () => {
-    expect(() => withSession({ store: createMemoryStore(), eager: 'yes' } as never, () => new Response())).toThrow(
-      SessionConfigError,
-    );
+    expect(() =>
+      withSession({ store: createMemoryStore(), eager: 'yes' } as never, () => new Response()),
+    ).toThrow(SessionConfigError);
   });
 });
 

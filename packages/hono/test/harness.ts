@@ -7,7 +7,9 @@ import { type Context, Hono } from 'hono';
 import { type HonoSessionOptions, session, withSession } from '../src/index.js';
 
 /** Serves a fetch handler on a free port of 127.0.0.1 through @hono/node-server. */
-export async function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<RunningServer> {
+export async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+): Promise<RunningServer> {
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

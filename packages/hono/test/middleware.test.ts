@@ -66,7 +66,9 @@ describe('the Hono middleware', () => {
     const { client } = await start({ store: createMemoryStore() }, (app) => {
       app.get('/same', async (c) => {
         const s = await c.var.getSession();
-        return c.text(String(s === c.get('session') && s === c.var.session && s === (await c.var.getSession())));
+        return c.text(
+          String(s === c.get('session') && s === c.var.session && s === (await c.var.getSession())),
+        );
       });
     });
     expect((await client.get('/same')).body).toBe('true');
@@ -92,7 +94,9 @@ describe('the Hono middleware', () => {
   it('commits nothing when the handler threw (c.error), even when onError answers 200', async () => {
     const store = createMemoryStore();
     const app = new Hono<SessionEnv<Cart>>().use(session<Cart>({ store }));
-    app.onError((error, c) => (error instanceof HTTPException ? error.getResponse() : c.text('recovered', 200)));
+    app.onError((error, c) =>
+      error instanceof HTTPException ? error.getResponse() : c.text('recovered', 200),
+    );
     app.get('/boom', async (c) => {
       (await c.var.getSession()).set('items', ['lost']);
       throw new Error('boom');

@@ -25,7 +25,10 @@ describe('HonoSessionOptions', () => {
     ['eager as a function of the context', { store, eager: (c) => c.req.path === '/' }],
     ['cookieFor', { store, cookieFor: (c) => ({ domain: new URL(c.req.url).hostname }) }],
     ['a static route policy', { store, policy: { readOnly: true, failOpen: true } }],
-    ['a route policy per request', { store, policy: (c) => (c.req.method === 'GET' ? { readOnly: true } : undefined) }],
+    [
+      'a route policy per request',
+      { store, policy: (c) => (c.req.method === 'GET' ? { readOnly: true } : undefined) },
+    ],
     ['a prebuilt manager', { manager }],
     ['a prebuilt manager with adapter options', { manager, eager: true }],
   ])('accepts %s', (_name, options) => {
@@ -51,7 +54,11 @@ describe('HonoSessionOptions', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['secret', { secret: 'x'.repeat(32) }, /`secret`: a server-side session needs no secret.*createCookieStore/],
+    [
+      'secret',
+      { secret: 'x'.repeat(32) },
+      /`secret`: a server-side session needs no secret.*createCookieStore/,
+    ],
     ['duration', { duration: { absolute: 3600 } }, /`duration`: use cookieAge .* and absoluteTimeout/],
     ['generateId', { generateId: () => 'id' }, /`generateId`: keys are always 32 characters/],
   ])('refuses @hono/session’s `%s`, saying what sess does instead', (_name, options, hint) => {
