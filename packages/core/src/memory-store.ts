@@ -14,7 +14,7 @@ import type {
 } from './store/contract.js';
 import { applyMetaChange } from './store/record-change.js';
 
-const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
+export const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
   /** At most this many sessions; past it, expired ones go first, then the least recently used. */
   maxEntries: option.integer({ default: 10_000, min: 1 }),
   /** How often (at most) a create sweeps all expired entries, in seconds (fractions allowed). */

@@ -45,6 +45,8 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   detached: SessionData | null = null;
   proxy!: CompatSession<Data>;
   members: Record<string, unknown> | undefined;
+  /** The session's methods bound to it, made on first use. */
+  methods: Record<string, unknown> | undefined;
 
   constructor(
     readonly session: Session<Data>,
@@ -129,16 +131,15 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   /** A session method bound to the session, made once per object (store methods report failures). */
   bound(property: string, method: (...args: unknown[]) => unknown): unknown {
-    this.members ??= Object.create(null) as Record<string, unknown>;
-    const key = `#${property}`;
-    let made = this.members[key];
+    this.methods ??= Object.create(null) as Record<string, unknown>;
+    let made = this.methods[property];
     if (made === undefined) {
       const session = this.session;
       made =
         property === 'cycleKey' || property === 'flush' || property === 'save' || property === 'setOwner'
           ? (...args: unknown[]) => this.track(method.apply(session, args) as Promise<void>)
           : method.bind(session);
-      this.members[key] = made;
+      this.methods[property] = made;
     }
     return made;
   }

@@ -82,13 +82,16 @@ export function seconds<D extends number | null>(
 /** An I/O timeout or delay in whole milliseconds (option names end in `Ms`). */
 export function milliseconds(common: Common<number> & { min?: number }): OptionSpec<number, false> {
   const min = common.min ?? 1;
-  const expected =
-    min === 0 ? 'a whole number of milliseconds (0 or more)' : 'a positive whole number of milliseconds';
+  // Node's timers take at most 2^31 - 1 ms; a longer delay fires at once.
+  const max = 2_147_483_647;
+  const expected = `${min === 0 ? 'a whole number of milliseconds (0 or more)' : 'a positive whole number of milliseconds'} up to ${max}`;
   return spec(
     expected,
     common,
     (value, invalid) =>
-      typeof value === 'number' && Number.isInteger(value) && value >= min ? value : invalid(),
+      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+        ? value
+        : invalid(),
     { unit: 'milliseconds' },
   );
 }
