@@ -1,7 +1,7 @@
+import type { RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { type SessionEnv, session } from '@sess/hono';
 import { Hono } from 'hono';
-import type { RequestListener } from 'node:http';
 import { type AppParts, sessionOptions } from './app-parts.js';
 import { errorResponse } from './errors.js';
 import { readFetchForm } from './form-fetch.js';
