@@ -1,6 +1,7 @@
 import { getRequestListener } from '@hono/node-server';
 import { type SessionEnv, useSession, useSessionStorage } from '@hono/session';
 import { Hono } from 'hono';
+import { setCookie } from 'hono/cookie';
 import { Redis } from 'ioredis';
 import { COOKIE_AGE_SECONDS, listen, SECRET, STATIC_BODY, VISITS, visitsBody, visitsOf } from './shared.js';
 import type { StartContender } from './types.js';
@@ -27,8 +28,8 @@ function ioredisStorage(redis: Redis) {
 }
 
 /**
- * @hono/session as its README shows: `useSession({ secret, duration })`, the JWE cookie it fixes (`sid`,
- * HttpOnly, Lax, no Secure), on Node through @hono/node-server. Variant `cookie` keeps the data in the
+ * @hono/session as its README shows: `useSession({ secret, duration })`, on Node through @hono/node-server.
+ * Its cookie is fixed (`sid`, HttpOnly, Lax); its `setCookie` override adds Secure, as every contender's has. Variant `cookie` keeps the data in the
  * encrypted cookie; variant `redis` keeps it in the ioredis storage above.
  */
 export const start: StartContender = async (options) => {
@@ -41,7 +42,13 @@ export const start: StartContender = async (options) => {
   }
   const app = new Hono<SessionEnv<Data>>();
   if (redis) app.use(useSessionStorage(ioredisStorage(redis)));
-  app.use(useSession<Data>({ secret: SECRET, duration: { absolute: COOKIE_AGE_SECONDS } }));
+  app.use(
+    useSession<Data>({
+      secret: SECRET,
+      duration: { absolute: COOKIE_AGE_SECONDS },
+      setCookie: (c, name, value, cookie) => setCookie(c, name, value, { ...cookie, secure: true }),
+    }),
+  );
   app.get('/visit', async (c) => {
     const visits = visitsOf((await c.var.session.get())?.[VISITS]) + 1;
     await c.var.session.update((previous) => ({ ...previous, [VISITS]: visits }));
