@@ -1,5 +1,11 @@
 import type { SessionData } from '@sess/core';
-import type { HeaderSink, RequestBinding, RequestFacts, ResponseAccess } from '@sess/core/adapter';
+import {
+  applyCommit,
+  type HeaderSink,
+  type RequestBinding,
+  type RequestFacts,
+  type ResponseAccess,
+} from '@sess/core/adapter';
 
 /**
  * What the session kit reads off a web-standard `Request`: its `Cookie` header, any header by name (for
@@ -22,6 +28,8 @@ export function requestFacts(request: Request): RequestFacts {
  */
 export class ResponseHeaders implements HeaderSink {
   #checked = false;
+  /** Whether anything was written. */
+  written = false;
 
   constructor(
     /** The response the headers are on: the one given, or its copy once a write needed one. */
@@ -41,6 +49,7 @@ export class ResponseHeaders implements HeaderSink {
   }
 
   #writable(): Headers {
+    this.written = true;
     if (this.#checked) return this.response.headers;
     this.#checked = true;
     try {
@@ -55,26 +64,51 @@ export class ResponseHeaders implements HeaderSink {
 }
 
 /**
+ * The response as a commit asked for during the handler (koa-session's `manuallyCommit()`) sees it: the
+ * handler's `Response` does not exist yet, so that commit does its store I/O at once and only notes that
+ * it had headers to write; {@link commitResponse} writes them onto the response.
+ */
+export class PendingResponse implements ResponseAccess, HeaderSink {
+  /** Whether a commit had headers to write before the response existed. */
+  written = false;
+  readonly headers: HeaderSink = this;
+
+  status(): number {
+    return 200;
+  }
+
+  get(): undefined {
+    return undefined;
+  }
+
+  set(): void {
+    this.written = true;
+  }
+
+  append(): void {
+    this.written = true;
+  }
+}
+
+/**
  * Commits the request's session into `response`: the response itself when no commit can be needed
  * (synchronously), otherwise a promise of it (or of its copy, when its headers were immutable) with the
- * session's `Set-Cookie`, `Cache-Control` and `Vary` headers. A store failure rejects, and nothing was
- * written to the response.
+ * session's `Set-Cookie`, `Cache-Control` and `Vary` headers, also when the handler committed early through
+ * `pending`. A store failure rejects, and nothing was written to the response.
  */
 export function commitResponse<Data extends SessionData>(
   binding: RequestBinding<Data>,
   response: Response,
+  pending: PendingResponse,
 ): Response | Promise<Response> {
   const sink = new ResponseHeaders(response);
-  const pending = binding.commitBeforeHeaders(response.status, sink);
-  return pending === undefined ? response : pending.then(() => sink.response);
+  const committed = binding.commitBeforeHeaders(response.status, sink);
+  if (committed === undefined) return response;
+  return committed.then(async () => {
+    if (pending.written && !sink.written) {
+      const result = await binding.commit(response.status);
+      if (result) applyCommit(result, sink);
+    }
+    return sink.response;
+  });
 }
-
-/**
- * The response as a commit asked for by the handler (koa-session's `manuallyCommit()`) sees it: a fetch
- * handler's response does not exist yet, so that commit does its store I/O now and its headers go on the
- * response with {@link commitResponse}, which shares the commit's result.
- */
-export const DEFERRED_RESPONSE: ResponseAccess = {
-  status: () => 200,
-  headers: { get: () => undefined, set() {}, append() {} },
-};

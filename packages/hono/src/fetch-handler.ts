@@ -1,6 +1,6 @@
 import type { SessionData, SessionManager } from '@sess/core';
 import { type AdapterInput, type CompatSession, createSessionAdapter } from '@sess/core/adapter';
-import { commitResponse, DEFERRED_RESPONSE, requestFacts } from './fetch-adapter.js';
+import { commitResponse, PendingResponse, requestFacts } from './fetch-adapter.js';
 
 /** What a fetch handler wrapped by {@link withSession} gets beside the request. */
 export interface FetchSessionContext<Data extends SessionData = SessionData> {
@@ -43,7 +43,8 @@ export function withSession<Data extends SessionData = SessionData, Rest extends
   });
 
   const fetch = async (request: Request, ...rest: Rest): Promise<Response> => {
-    const binding = adapter.open(request, requestFacts(request), DEFERRED_RESPONSE);
+    const pending = new PendingResponse();
+    const binding = adapter.open(request, requestFacts(request), pending);
     const context: FetchSessionContext<Data> = {
       getSession: () => binding.getSession(),
       get session() {
@@ -51,7 +52,7 @@ export function withSession<Data extends SessionData = SessionData, Rest extends
       },
     };
     if (adapter.eager(request)) await binding.getSession();
-    return commitResponse(binding, await handler(request, context, ...rest));
+    return commitResponse(binding, await handler(request, context, ...rest), pending);
   };
   return Object.assign(fetch, { manager: adapter.manager });
 }

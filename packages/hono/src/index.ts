@@ -1,4 +1,4 @@
-export { commitResponse, DEFERRED_RESPONSE, ResponseHeaders, requestFacts } from './fetch-adapter.js';
+export { commitResponse, PendingResponse, ResponseHeaders, requestFacts } from './fetch-adapter.js';
 export {
   type FetchSessionContext,
   type FetchSessionOptions,

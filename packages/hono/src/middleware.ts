@@ -6,7 +6,7 @@ import {
   createSessionAdapter,
 } from '@sess/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
-import { commitResponse, DEFERRED_RESPONSE, requestFacts } from './fetch-adapter.js';
+import { commitResponse, PendingResponse, requestFacts } from './fetch-adapter.js';
 
 /** `c.var.session`: the typed `Session`, data keys as properties, and the Node peers' members. */
 export type HonoSession<Data extends SessionData = SessionData> = CompatSession<Data>;
@@ -74,7 +74,8 @@ export function session<Data extends SessionData = SessionData>(
   const middleware: MiddlewareHandler<SessionEnv<Data>> = async (c, next) => {
     if (opened.has(c)) return next();
     opened.add(c);
-    const binding = adapter.open(c, requestFacts(c.req.raw), DEFERRED_RESPONSE);
+    const pending = new PendingResponse();
+    const binding = adapter.open(c, requestFacts(c.req.raw), pending);
     // Hono's variables are values, not getters: show each session object the request gets, and the new one
     // after express-session's regenerate().
     const replace = binding.replace;
@@ -93,7 +94,7 @@ export function session<Data extends SessionData = SessionData>(
     await next();
     if (c.error) return;
     const response = c.res;
-    const committed = await commitResponse(binding, response);
+    const committed = await commitResponse(binding, response, pending);
     if (committed !== response) {
       // Replaces the response without merging the old one's headers into it (Hono's documented way).
       c.res = undefined;

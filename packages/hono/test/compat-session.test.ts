@@ -153,6 +153,22 @@ describe('c.var.session: the compatible session, in Hono', () => {
     expect((await client.get('/touch')).setCookies).toHaveLength(1);
   });
 
+  it('koa-session’s manuallyCommit() writes the store at once; the response carries one Set-Cookie', async () => {
+    let storedDuringHandler: unknown;
+    const { store, client } = app((hono) => {
+      hono.get('/manual', async (c) => {
+        c.var.session.items = ['m'];
+        await c.var.session.manuallyCommit();
+        storedDuringHandler = record(store, c.var.session.id as string);
+        return new Response('raw');
+      });
+    });
+    const response = await client.get('/manual');
+    expect(storedDuringHandler).toEqual({ items: ['m'] });
+    expect(response.setCookies).toHaveLength(1);
+    expect(response.headers.get('vary')).toBe('Cookie');
+  });
+
   it('id is the key a new session will carry (reserved when first read)', async () => {
     let id: string | null = null;
     const { client } = app((hono) => {
