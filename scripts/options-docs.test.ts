@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -29,7 +29,10 @@ async function tablesOf(readme: string): Promise<Map<string, string>> {
 }
 
 describe('README options tables are the declarations', () => {
-  const readmes = [...new Set(OPTION_TABLES.map((table) => table.readme))];
+  // Adapters that are not in the repository yet have no README to check.
+  const readmes = [...new Set(OPTION_TABLES.map((table) => table.readme))].filter((readme) =>
+    existsSync(join(ROOT, readme)),
+  );
 
   it.each(readmes)(
     '%s',

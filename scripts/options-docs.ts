@@ -49,6 +49,60 @@ export const OPTION_TABLES: readonly OptionTable[] = [
     module: 'packages/core/src/adapter/adapter-options.ts',
     exportName: 'ADAPTER_OPTIONS',
   },
+  ...['koa', 'express', 'fastify', 'hono'].map((adapter) => ({
+    name: 'session',
+    readme: `packages/${adapter}/README.md`,
+    module: 'packages/core/src/adapter/adapter-options.ts',
+    exportName: 'ADAPTER_OPTIONS',
+  })),
+  {
+    name: 'createCookieStore',
+    readme: 'packages/store-cookie/README.md',
+    module: 'packages/store-cookie/src/options.ts',
+    exportName: 'COOKIE_STORE_OPTIONS',
+  },
+  {
+    name: 'createDbStore',
+    readme: 'packages/store-db/README.md',
+    module: 'packages/store-db/src/options.ts',
+    exportName: 'DB_STORE_OPTIONS',
+  },
+  {
+    name: 'createDjangoDbStore',
+    readme: 'packages/store-db/README.md',
+    module: 'packages/store-db/src/options.ts',
+    exportName: 'DJANGO_DB_STORE_OPTIONS',
+  },
+  {
+    name: 'createFileStore',
+    readme: 'packages/store-file/README.md',
+    module: 'packages/store-file/src/options.ts',
+    exportName: 'FILE_STORE_OPTIONS',
+  },
+  {
+    name: 'createDjangoFileStore',
+    readme: 'packages/store-file/README.md',
+    module: 'packages/store-file/src/django-options.ts',
+    exportName: 'DJANGO_FILE_STORE_OPTIONS',
+  },
+  {
+    name: 'djangoFileFormat',
+    readme: 'packages/store-file/README.md',
+    module: 'packages/store-file/src/django-options.ts',
+    exportName: 'DJANGO_FILE_FORMAT_OPTIONS',
+  },
+  {
+    name: 'createMemcachedStore',
+    readme: 'packages/store-memcached/README.md',
+    module: 'packages/store-memcached/src/options.ts',
+    exportName: 'MEMCACHED_STORE_OPTIONS',
+  },
+  {
+    name: 'createRedisStore',
+    readme: 'packages/store-redis/README.md',
+    module: 'packages/store-redis/src/options.ts',
+    exportName: 'REDIS_STORE_OPTIONS',
+  },
 ];
 
 /** What a spec carries at run time (see `OptionSpec` in @sess/core). */

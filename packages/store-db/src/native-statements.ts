@@ -40,7 +40,7 @@ const keepOrSet = (column: string): string =>
  *
  * - `last_seen_at` := now;
  * - `expires_at`: the change's expiry, else now + (row's lifetime, else the default) seconds, capped at the
- *   deadline (the change's, else the row's); a lifetime of 0 (a fixed instant) keeps the row's;
+ *   deadline (the row's, else the change's: a stored deadline is never replaced); a lifetime of 0 (a fixed instant) keeps the row's;
  * - `lifetime`: the change's (null removes it) when it carries an expiry, else the row's;
  * - `owner`, `previous`, `next`: absent keeps, null clears, a string sets;
  * - `deadline`: written only when the row has none.
@@ -52,7 +52,7 @@ const META_CHANGE = [
     WHEN ${slide} = 0 THEN s.expires_at
     ELSE LEAST(
       to_timestamp((${field('now')}::float8 + ${slide}::float8 * 1000) / 1000),
-      COALESCE(${instant(field('deadline'))}, s.deadline))
+      COALESCE(s.deadline, ${instant(field('deadline'))}))
   END`,
   `lifetime = CASE WHEN c.m ? 'expiry' THEN ${seconds(expiryField('lifetime'))} ELSE s.lifetime END`,
   keepOrSet('owner'),

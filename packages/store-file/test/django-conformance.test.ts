@@ -7,6 +7,7 @@ import {
   lifecycleTests,
   metadataTests,
   ownerIndexTests,
+  recordIdTests,
   type StoreSuiteOptions,
   serializationTests,
   vanishedTests,
@@ -20,10 +21,10 @@ import { readRaw, scratchDirectory } from './support.js';
  * v2: `metadata: false`). The others compare record metadata (`createdAt`, `owner`, `deadline`), which
  * Django mode cannot store by design (isolation and touch compare them too): loaded records carry the
  * file's mtime, and an owner, a deadline or a link is refused with `CapabilityMissing`. The metadata and
- * destroy concerns prove what such a store does instead. Record ids are left out: Django finds files by
- * the raw key (`capabilities.sharedKeys`, so core never hashes keys for this store), and Django mode takes
- * only 32-character keys; django-changes.test.ts proves a 40-character id never reaches the disk. Delta
- * updates are declared absent, which the lifecycle concern checks.
+ * destroy concerns prove what such a store does instead. Django finds files by the raw key
+ * (`capabilities.sharedKeys`, so core never hashes keys for this store): the record-id concern proves a
+ * 40-character id is refused and never reaches the disk. Delta updates are declared absent, which the
+ * lifecycle concern checks.
  */
 const directory = scratchDirectory('django-suite');
 const secretKey = `django-insecure-${randomBytes(25).toString('hex')}`;
@@ -55,5 +56,6 @@ describe('@sess/store-file in Django mode (the conformance concerns that apply)'
   ownerIndexTests(options);
   metadataTests(options);
   destroyTests(options);
+  recordIdTests(options);
   lifecycleTests(options);
 });

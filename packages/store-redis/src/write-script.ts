@@ -37,7 +37,7 @@ export const WRITE_ARG = {
  * data fields to remove, then data field/value pairs to write.
  *
  * - `_s` := now. The expiry: written as given (with `_l` set or removed), or refreshed: now + (`_l` or
- *   the default lifetime) seconds, capped at the change's deadline or else `_d`; `_l` = 0 keeps `_e`.
+ *   the default lifetime) seconds, capped at `_d` (or, when the record has none, the change's deadline); `_l` = 0 keeps `_e`.
  *   `_e` holds the exact instant, PEXPIREAT its ceiling in ms.
  * - `_o`: bound, unbound or kept; `_d` written only when absent; `_p`/`_n` set, cleared or kept.
  * - The owner index (when kept): the record may only be written bound to an owner whose index is known
@@ -63,10 +63,11 @@ local function change(field, arg)
 end
 local function text(number) return string.format('%.17g', number) end
 
+-- A stored deadline is never replaced, so it is the one that caps a refresh.
 local cap = stored[3]
-if ARGV[6] ~= '' then
+if ARGV[6] ~= '' and not stored[3] then
   cap = ARGV[6]
-  if not stored[3] then put('_d', ARGV[6]) end
+  put('_d', ARGV[6])
 end
 
 local expiry

@@ -72,11 +72,22 @@ export class SessionContents {
     return this.#replaced || this.#written?.has(key) === true || this.#removed?.has(key) === true;
   }
 
-  /** The current data is the new baseline (after a save). */
+  /**
+   * The current data is the new baseline (after a save). Object values are snapshotted again as they are
+   * now: the handler may still hold them (`const cart = req.session.cart; await save(); cart.push(x)`), and a
+   * later in-place change must count as a change, not be lost.
+   */
   reset(): void {
     this.#written?.clear();
     this.#removed?.clear();
     this.#snapshots?.clear();
+    const data = this.data;
+    for (const key in data) {
+      const value = data[key];
+      if (value === null || typeof value !== 'object') continue;
+      this.#snapshots ??= new Map();
+      this.#snapshots.set(key, JSON.stringify(value));
+    }
     this.#replaced = false;
     this.modified = false;
   }
