@@ -111,7 +111,8 @@ describe('c.var.session: the compatible session, in Hono', () => {
     expect(seen).toEqual({ items: ['saved'] });
   });
 
-  it('destroy() deletes the record and the cookie; a later write starts a new session', async () => {
+  it('destroy() deletes the record and the cookie; writes through it throw, regenerate() starts a new session', async () => {
+    let write = '';
     const { store, client } = app((hono) => {
       hono.get('/logout', async (c) => {
         await c.var.session.destroy();
@@ -119,6 +120,12 @@ describe('c.var.session: the compatible session, in Hono', () => {
       });
       hono.get('/logout-flash', async (c) => {
         await c.var.session.destroy();
+        try {
+          c.var.session.flash = 'lost';
+        } catch (error) {
+          write = (error as Error).message;
+        }
+        await c.var.session.regenerate();
         c.var.session.flash = 'logged out';
         return c.text('bye');
       });
@@ -131,6 +138,7 @@ describe('c.var.session: the compatible session, in Hono', () => {
     await client.get('/seed');
     const seeded = keyOf(client);
     await client.get('/logout-flash');
+    expect(write).toContain('the session was destroyed');
     expect(record(store, seeded)).toBeUndefined();
     expect(record(store, keyOf(client))).toEqual({ flash: 'logged out' });
   });

@@ -45,10 +45,10 @@ function textResponse(response: SuiteResponse): Response {
 /** The Hono middleware, for the HTTP suite: `app.onError` answers errors with their status. */
 export const honoAdapter: AdapterUnderTest = {
   async start(setup, handler) {
-    const { cookie } = setup;
+    const { cookieFor } = setup;
     const options: HonoSessionOptions = {
       ...setup.options,
-      ...(cookie ? { cookieFor: (c: Context) => cookie(c.req.path) } : {}),
+      ...(cookieFor ? { cookieFor: (c: Context) => cookieFor(c.req.path) } : {}),
     };
     const app = new Hono().use(session(options));
     app.onError((error) => errorResponse(error));
@@ -72,11 +72,11 @@ export const honoAdapter: AdapterUnderTest = {
 /** The bare fetch-handler adapter (`withSession`), for the HTTP suite: errors answered with their status. */
 export const fetchAdapter: AdapterUnderTest = {
   async start(setup, handler) {
-    const { cookie } = setup;
+    const { cookieFor } = setup;
     const wrapped = withSession(
       {
         ...setup.options,
-        ...(cookie ? { cookieFor: (request: Request) => cookie(new URL(request.url).pathname) } : {}),
+        ...(cookieFor ? { cookieFor: (request: Request) => cookieFor(new URL(request.url).pathname) } : {}),
       },
       async (request, context) => {
         const url = new URL(request.url);
