@@ -79,9 +79,9 @@ export function session<Data extends SessionData = SessionData>(
     // Hono's variables are values, not getters: show each session object the request gets, and the new one
     // after express-session's regenerate().
     const replace = binding.replace;
-    binding.replace = (next: HonoSession<Data>) => {
-      replace.call(binding, next);
-      c.set('session', next);
+    binding.replace = (shown: HonoSession<Data>) => {
+      replace.call(binding, shown);
+      c.set('session', shown);
     };
     const getSession = () =>
       binding.getSession().then((loaded) => {
