@@ -143,6 +143,23 @@ describe('c.var.session: the compatible session, in Hono', () => {
     expect(record(store, keyOf(client))).toEqual({ flash: 'logged out' });
   });
 
+  it('flush() ends the session and leaves c.var.session usable: a message after logout is a new session', async () => {
+    const { store, client } = app((hono) => {
+      hono.get('/logout', async (c) => {
+        const before = c.var.session;
+        await before.flush();
+        c.var.session.flash = 'logged out';
+        return c.text(String(before === c.var.session));
+      });
+    });
+    await client.get('/seed');
+    const seeded = keyOf(client);
+    expect((await client.get('/logout')).body).toBe('true');
+    expect(record(store, seeded)).toBeUndefined();
+    expect(keyOf(client)).not.toBe(seeded);
+    expect(record(store, keyOf(client))).toEqual({ flash: 'logged out' });
+  });
+
   it('cookie.maxAge (milliseconds) sets this session’s expiry; touch() re-sends an unchanged session', async () => {
     const { client } = app((hono) => {
       hono.get('/remember', (c) => {
