@@ -13,10 +13,15 @@ const expressPeer: Record<string, string> = {
   db: 'express-session-pg',
 };
 const expressFloor: Record<string, string> = { redis: 'floor-redis-express' };
+const honoPeer: Record<string, string> = { redis: 'hono-session-redis', cookie: 'hono-session-cookie' };
+const honoFloor: Record<string, string> = { redis: 'floor-redis-hono', cookie: 'floor-cookie-hono' };
 
-function sess(framework: 'koa' | 'express', store: (typeof SESS_STORES)[number]): ContenderSpec {
-  const peer = (framework === 'koa' ? koaPeer : expressPeer)[store];
-  const floor = (framework === 'koa' ? koaFloor : expressFloor)[store];
+const PEERS = { koa: koaPeer, express: expressPeer, hono: honoPeer };
+const FLOORS = { koa: koaFloor, express: expressFloor, hono: honoFloor };
+
+function sess(framework: 'koa' | 'express' | 'hono', store: (typeof SESS_STORES)[number]): ContenderSpec {
+  const peer = PEERS[framework][store];
+  const floor = FLOORS[framework][store];
   return {
     id: `sess-${framework}-${store}`,
     label: `@sess/${framework} + ${store}`,
@@ -35,6 +40,7 @@ function sess(framework: 'koa' | 'express', store: (typeof SESS_STORES)[number])
 export const LINEUP: readonly ContenderSpec[] = [
   ...SESS_STORES.map((store) => sess('koa', store)),
   ...SESS_STORES.map((store) => sess('express', store)),
+  ...SESS_STORES.map((store) => sess('hono', store)),
   {
     id: 'koa-session-cookie',
     label: 'koa-session (signed cookie)',
@@ -89,6 +95,28 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: ['postgres'],
   },
   {
+    id: 'hono-session-cookie',
+    label: '@hono/session (JWE cookie)',
+    kind: 'peer',
+    framework: 'hono',
+    store: 'cookie',
+    module: 'hono-session',
+    variant: 'cookie',
+    needs: [],
+    floor: 'floor-cookie-hono',
+  },
+  {
+    id: 'hono-session-redis',
+    label: '@hono/session + ioredis storage',
+    kind: 'peer',
+    framework: 'hono',
+    store: 'redis',
+    module: 'hono-session',
+    variant: 'redis',
+    needs: ['redis'],
+    floor: 'floor-redis-hono',
+  },
+  {
     id: 'floor-redis-http',
     label: 'floor: ioredis + HMAC cookie, node:http',
     kind: 'floor',
@@ -119,6 +147,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: ['redis'],
   },
   {
+    id: 'floor-redis-hono',
+    label: 'floor: ioredis + HMAC cookie, Hono',
+    kind: 'floor',
+    framework: 'hono',
+    store: 'redis',
+    module: 'floor',
+    variant: 'redis-hono',
+    needs: ['redis'],
+  },
+  {
     id: 'floor-cookie-koa',
     label: 'floor: AES-256-GCM cookie, Koa',
     kind: 'floor',
@@ -126,6 +164,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'cookie',
     module: 'floor',
     variant: 'cookie-koa',
+    needs: [],
+  },
+  {
+    id: 'floor-cookie-hono',
+    label: 'floor: AES-256-GCM cookie, Hono',
+    kind: 'floor',
+    framework: 'hono',
+    store: 'cookie',
+    module: 'floor',
+    variant: 'cookie-hono',
     needs: [],
   },
   {
@@ -146,6 +194,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'none',
     module: 'bare',
     variant: 'express',
+    needs: [],
+  },
+  {
+    id: 'bare-hono',
+    label: 'bare Hono (no session)',
+    kind: 'bare',
+    framework: 'hono',
+    store: 'none',
+    module: 'bare',
+    variant: 'hono',
     needs: [],
   },
 ];

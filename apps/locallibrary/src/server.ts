@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createExpressApp } from './app-express.js';
+import { createHonoListener } from './app-hono.js';
 import { createKoaApp } from './app-koa.js';
 import type { AppParts } from './app-parts.js';
 import type { SiteConfig } from './config.js';
@@ -37,7 +38,11 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     info: { engine: engine.name, where: engine.where, framework: config.framework },
   };
   const listener: RequestListener =
-    config.framework === 'express' ? createExpressApp(parts) : createKoaApp(parts).callback();
+    config.framework === 'express'
+      ? createExpressApp(parts)
+      : config.framework === 'hono'
+        ? createHonoListener(parts)
+        : createKoaApp(parts).callback();
   const server = createServer(listener);
   let address: AddressInfo;
   try {

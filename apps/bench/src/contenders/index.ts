@@ -4,6 +4,8 @@ import type { StartContender } from './types.js';
 export const CONTENDER_MODULES: Record<string, () => Promise<{ start: StartContender }>> = {
   'sess-koa': () => import('./sess-koa.js'),
   'sess-express': () => import('./sess-express.js'),
+  'sess-hono': () => import('./sess-hono.js'),
+  'hono-session': () => import('./hono-session.js'),
   'express-session': () => import('./express-session.js'),
   'koa-session': () => import('./koa-session.js'),
   floor: () => import('./floor.js'),
