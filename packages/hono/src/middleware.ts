@@ -78,11 +78,7 @@ export function session<Data extends SessionData = SessionData>(
     const binding = adapter.open(c, requestFacts(c.req.raw), pending);
     // Hono's variables are values, not getters: show each session object the request gets, and the new one
     // after express-session's regenerate().
-    const replace = binding.replace;
-    binding.replace = (shown: HonoSession<Data>) => {
-      replace.call(binding, shown);
-      c.set('session', shown);
-    };
+    binding.onReplace((shown) => c.set('session', shown));
     const getSession = () =>
       binding.getSession().then((loaded) => {
         if (c.get('session') === NOT_LOADED) c.set('session', loaded);
