@@ -1,4 +1,3 @@
-import { type Clock, systemClock } from './clock.js';
 import { declareOptions } from './options/declare-options.js';
 import * as option from './options/option-kinds.js';
 import type { OptionsInput } from './options/option-spec.js';
@@ -25,13 +24,7 @@ export const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
       typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : invalid(),
   }),
   /** Where time comes from. */
-  clock: option.custom<Clock>({
-    default: systemClock,
-    defaultText: 'the system clock',
-    expected: 'an object with now()',
-    check: (value, invalid) =>
-      typeof (value as Clock | null)?.now === 'function' ? (value as Clock) : invalid(),
-  }),
+  clock: option.clock(),
 });
 
 /** Options of {@link createMemoryStore}. */

@@ -1,5 +1,5 @@
-import { createDjangoSigner, decodeBase62 } from '@sess/core/codecs';
-import { djangoReadsIsoExpiry, withSecondsExpiry } from '@sess/core/store';
+import { decodeBase62 } from '@sess/core/codecs';
+import { createDjangoSessionCodec } from '@sess/core/store';
 import { type CookieCodec, isDataObject } from './codec.js';
 import type { ResolvedCookieOptions } from './options.js';
 
@@ -19,17 +19,11 @@ function timestampOf(token: string): number | null {
  * (`version`), an instant in `_session_expiry` is written as whole seconds from the save.
  */
 export function createSignedCodec(options: ResolvedCookieOptions): CookieCodec {
-  const signer = createDjangoSigner({
-    secret: options.secretKey,
-    fallbackSecrets: options.secretKeyFallbacks,
-    salt: options.keySalt,
-    compress: options.compress,
-  });
-  const isoExpiry = djangoReadsIsoExpiry(options.version);
+  const codec = createDjangoSessionCodec(options, { compress: options.compress });
   return {
-    encode: (data, { now }) => signer.dumps(isoExpiry ? data : withSecondsExpiry(data, now), now),
+    encode: (data, { now }) => codec.dumps(data, now),
     decode(token, { now, cookieAge }) {
-      const result = signer.loads(token, { maxAgeSeconds: cookieAge, nowMs: now });
+      const result = codec.loads(token, { maxAgeSeconds: cookieAge, nowMs: now });
       if (!result.ok || !isDataObject(result.value)) return null;
       const signedAt = timestampOf(token);
       if (signedAt === null) return null;

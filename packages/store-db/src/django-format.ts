@@ -1,14 +1,13 @@
 import { CapabilityMissing } from '@sess/core';
-import { createDjangoSigner, type DjangoLoadFailure, type Secret } from '@sess/core/codecs';
+import type { DjangoLoadFailure, Secret } from '@sess/core/codecs';
 import {
+  createDjangoSessionCodec,
   type DjangoVersion,
-  djangoReadsIsoExpiry,
   EXPIRY_KEY,
   type MetaChange,
   parsePythonIsoFormat,
   type RecordMeta,
   type SessionData,
-  withSecondsExpiry,
 } from '@sess/core/store';
 import { djangoMigrationSql } from './django-schema.js';
 import { STORE_NAME } from './options.js';
@@ -66,18 +65,11 @@ function updatedExpiry(data: SessionData, change: MetaChange): number | null {
  */
 export function djangoRowFormat(table: TableName, settings: DjangoFormatSettings): RowFormat {
   const t = table.sql;
-  const signer = createDjangoSigner({
-    secret: settings.secretKey,
-    fallbackSecrets: settings.secretKeyFallbacks,
-    salt: settings.keySalt,
-    // Give back every key Django stored, as own data (JSON.parse never sets a prototype): a key dropped on
-    // load would be dropped from Django's row by the next save.
-    parse: JSON.parse,
-  });
-  const isoExpiry = djangoReadsIsoExpiry(settings.version);
+  // Every key Django stored comes back as own data (JSON.parse never sets a prototype): a key dropped on
+  // load would be dropped from Django's row by the next save.
+  const codec = createDjangoSessionCodec(settings, { parse: JSON.parse });
   /** `session_data` for `data`, signed at `now` with the current key. */
-  const encode = (data: SessionData, now: number): string =>
-    signer.dumps(isoExpiry ? data : withSecondsExpiry(data, now), now);
+  const encode = (data: SessionData, now: number): string => codec.dumps(data, now);
   const live = (n: number) => `"session_key" = $1 AND "expire_date" > ${at(n)}`;
   const sinceLoad = (now: number): RecordMeta => ({ createdAt: now, lastSeenAt: now });
 
@@ -94,7 +86,7 @@ export function djangoRowFormat(table: TableName, settings: DjangoFormatSettings
     }),
 
     record(row, now) {
-      const opened = signer.loads(String(row.session_data));
+      const opened = codec.loads(String(row.session_data));
       const reason = !opened.ok ? opened.reason : isPlainObject(opened.value) ? undefined : 'malformed';
       if (reason !== undefined) {
         settings.onInvalidData?.(reason);

@@ -1,4 +1,4 @@
-import { type Clock, SessionConfigError, systemClock } from '@sess/core';
+import { SessionConfigError } from '@sess/core';
 import {
   DJANGO_SESSION_SALT,
   declareOptions,
@@ -37,13 +37,7 @@ export function tableOptionSpecs(defaultTable: string) {
      * Where "now" comes from for every expiry decision (load, update, touch, destroy, create over an expired
      * row, the owner index, `clearExpired()`); the database clock is never used. Give it the manager's clock.
      */
-    clock: option.custom<Clock>({
-      default: systemClock,
-      defaultText: 'the system clock',
-      expected: 'an object with now()',
-      check: (value, invalid) =>
-        typeof (value as Clock | null)?.now === 'function' ? (value as Clock) : invalid(),
-    }),
+    clock: option.clock(),
     /**
      * `'manual'`: you run `store.migrate()` (or your migration tool does). `'on-first-use'`: the store's first
      * operation runs the migration first (once; again after a failure).

@@ -1,14 +1,12 @@
 import { CapabilityMissing } from '@sess/core';
-import { createDjangoSigner } from '@sess/core/codecs';
 import {
-  djangoReadsIsoExpiry,
+  createDjangoSessionCodec,
   isValidSessionKey,
   type RecordHead,
   type RecordMeta,
   type ResolvedOptions,
   type SessionData,
   type SessionRecord,
-  withSecondsExpiry,
 } from '@sess/core/store';
 import { djangoExpiresAt, djangoLifetime, djangoMtime } from './django-expiry.js';
 import { DJANGO_FILE_FORMAT_OPTIONS, type DjangoFileFormatOptions } from './django-options.js';
@@ -65,15 +63,9 @@ export function djangoFileFormat(options: DjangoFileFormatOptions): DjangoFileFo
 /** {@link djangoFileFormat} from options already validated. */
 export function createDjangoFileFormat(resolved: ResolvedDjangoFormatOptions): DjangoFileFormat {
   const { cookieAge, version, onInvalidData } = resolved;
-  const signer = createDjangoSigner({
-    secret: resolved.secretKey,
-    fallbackSecrets: resolved.secretKeyFallbacks,
-    salt: resolved.keySalt,
-    // Every key Django stored comes back as own data (JSON.parse never sets a prototype): a key dropped
-    // on load would be dropped from Django's file by the next save.
-    parse: JSON.parse,
-  });
-  const isoExpiry = djangoReadsIsoExpiry(version);
+  // Every key Django stored comes back as own data (JSON.parse never sets a prototype): a key dropped
+  // on load would be dropped from Django's file by the next save.
+  const codec = createDjangoSessionCodec(resolved, { parse: JSON.parse });
 
   return {
     name: 'django-file',
@@ -87,9 +79,9 @@ export function createDjangoFileFormat(resolved: ResolvedDjangoFormatOptions): D
       assertStorable(record.meta);
       // The write's instant (lastSeenAt) is the signing time, as Django's time.time() at its save.
       const now = record.meta.lastSeenAt;
-      const data = isoExpiry ? record.data : withSecondsExpiry(record.data, now);
+      const data = codec.readable(record.data, now);
       return {
-        content: signer.dumps(data, now),
+        content: codec.dumps(data, now),
         mtimeMs: djangoMtime(data, record.expiresAt, now, cookieAge),
       };
     },
@@ -97,7 +89,7 @@ export function createDjangoFileFormat(resolved: ResolvedDjangoFormatOptions): D
     decode(file: StoredFile): SessionRecord | null {
       // An empty file is Django's placeholder between its O_EXCL create and the rename of the content.
       if (file.content.length === 0) return null;
-      const opened = signer.loads(file.content.toString('latin1'));
+      const opened = codec.loads(file.content.toString('latin1'));
       const reason = !opened.ok ? opened.reason : isPlainObject(opened.value) ? undefined : 'malformed';
       if (reason !== undefined) {
         onInvalidData?.(reason);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Clock, systemClock } from '@sess/core';
+import type { Clock } from '@sess/core';
 import {
   declareOptions,
   type OptionSpec,
@@ -71,15 +71,7 @@ export const FILE_WRITE_OPTION_SPECS = {
    */
   lockStaleMs: boundedMs(10_000, 100, 3_600_000),
   /** Where "now" comes from for every expiry decision. Give it the same clock as the manager; locks always use real time. */
-  clock: option.custom<Clock>({
-    default: systemClock,
-    defaultText: 'the system clock',
-    expected: 'an object with now()',
-    check: (value, invalid) =>
-      typeof value === 'object' && typeof (value as Clock | null)?.now === 'function'
-        ? (value as Clock)
-        : invalid(),
-  }),
+  clock: option.clock(),
 };
 
 /** The type of {@link FILE_WRITE_OPTION_SPECS} by name, so declarations that spread it keep its JSDoc. */

@@ -1,4 +1,3 @@
-import { type Clock, systemClock } from '../clock.js';
 import { SessionConfigError } from '../errors.js';
 import { declareOptions } from '../options/declare-options.js';
 import * as option from '../options/option-kinds.js';
@@ -60,13 +59,7 @@ const MANAGER_OWN_SPECS = {
   /** Deadline of each operation of a server store. */
   storeTimeoutMs: option.milliseconds({ default: 5000 }),
   /** Where time comes from. */
-  clock: option.custom<Clock>({
-    default: systemClock,
-    defaultText: 'the system clock',
-    expected: 'an object with now()',
-    check: (value, invalid) =>
-      typeof (value as Clock | null)?.now === 'function' ? (value as Clock) : invalid(),
-  }),
+  clock: option.clock(),
   /** Validates loaded data (zod, valibot… any Standard Schema); invalid data starts a fresh session. */
   schema: option.custom<StandardSchemaLike | undefined>({
     default: undefined,

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock.js';
 import type { OptionSpec } from './option-spec.js';
 
 /** Ten years: a lifetime above it was almost certainly written in milliseconds. */
@@ -191,5 +192,17 @@ export function callback<F extends (...args: never[]) => unknown>(
 ): OptionSpec<F | undefined, false> {
   return spec(common.expected, { defaultText: 'none', ...common }, (value, invalid) =>
     typeof value === 'function' ? (value as F) : invalid(),
+  );
+}
+
+/** Where time comes from: an object with `now()` (ms since the epoch), the system clock by default. */
+export function clock(): OptionSpec<Clock, false> {
+  return spec<Clock>(
+    'an object with now()',
+    { default: systemClock, defaultText: 'the system clock' },
+    (value, invalid) =>
+      typeof value === 'object' && value !== null && typeof (value as Clock).now === 'function'
+        ? (value as Clock)
+        : invalid(),
   );
 }

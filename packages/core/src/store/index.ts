@@ -52,6 +52,11 @@ export {
 } from './django-compat.js';
 export { djangoFormatOptionSpecs } from './django-options.js';
 export {
+  createDjangoSessionCodec,
+  type DjangoSessionCodec,
+  type DjangoSessionSettings,
+} from './django-session-codec.js';
+export {
   type DecodedEnvelope,
   decodeEnvelope,
   ENVELOPE_VERSION,

@@ -18,7 +18,10 @@ function reply(c: Context<SessionEnv>, answer: AppResponse): Response {
  */
 export function honoServer(spec: ServerSpec): Server {
   const app = new Hono<SessionEnv>();
-  const middleware = session({ ...spec.session, policy: (c: Context<SessionEnv>) => spec.policy?.(c.req.path) });
+  const middleware = session({
+    ...spec.session,
+    policy: (c: Context<SessionEnv>) => spec.policy?.(c.req.path),
+  });
   app.use(middleware);
   app.onError((error, c) => {
     spec.errors.push(error);
