@@ -1,0 +1,153 @@
+import type { SessionData } from '@sess/core';
+import {
+  type CompatIdioms,
+  createSessionAdapter,
+  type HeaderSink,
+  type RequestBinding,
+  type RequestFacts,
+  type ResponseAccess,
+} from '@sess/core/adapter';
+import type { CookieJar } from '@sess/core/store';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyPlugin } from 'fastify-plugin';
+import type { FastifySessionOptions } from './types.js';
+
+const IDIOMS: CompatIdioms = {
+  source: '@sess/fastify',
+  property: 'request.session',
+  regenerate: 'new-session',
+};
+
+/** The request's binding (null until this plugin's `onRequest` ran) and whether its commit has started. */
+const kBinding = Symbol('sess.fastify.binding');
+const kCommitting = Symbol('sess.fastify.committing');
+type Carrier = FastifyRequest & {
+  [kBinding]: RequestBinding<SessionData> | null;
+  [kCommitting]: boolean;
+};
+
+/** The reply's status and headers, as the kit writes them (one object per request, no closures). */
+class ReplyAccess implements ResponseAccess, HeaderSink {
+  constructor(readonly reply: FastifyReply) {}
+  status(): number {
+    return this.reply.statusCode;
+  }
+  get headers(): HeaderSink {
+    return this;
+  }
+  get(name: string) {
+    return this.reply.getHeader(name);
+  }
+  set(name: string, value: string): void {
+    this.reply.header(name, value);
+  }
+  append(name: string, value: string): void {
+    // Fastify's `header('set-cookie', …)` adds a value instead of replacing the ones before.
+    this.reply.header(name, value);
+  }
+}
+
+/** The cookies @fastify/cookie parsed into `request.cookies`, read as the kit's jar. */
+class ParsedCookies implements CookieJar {
+  constructor(readonly cookies: Record<string, unknown>) {}
+  get(name: string): string | undefined {
+    const value = this.cookies[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+  names(): Iterable<string> {
+    return Object.keys(this.cookies);
+  }
+}
+
+function bindingOf(request: FastifyRequest): RequestBinding<SessionData> | null {
+  return (request as Carrier)[kBinding];
+}
+
+/** What the kit reads off the request: @fastify/cookie's parse when its hook ran first, or the header. */
+function factsOf(request: FastifyRequest): RequestFacts {
+  const cookies = (request as { cookies?: unknown }).cookies;
+  const facts: RequestFacts = {
+    header: (name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    secure: () => request.protocol === 'https',
+  };
+  if (cookies !== null && typeof cookies === 'object')
+    facts.cookies = new ParsedCookies(cookies as Record<string, unknown>);
+  else facts.cookieHeader = request.headers.cookie;
+  return facts;
+}
+
+// Async, so that an options error rejects the plugin's registration (and `ready()` / `listen()`).
+const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, options) => {
+  if (fastify.hasRequestDecorator('session')) {
+    throw new Error(
+      '[@sess/fastify] request.session is already decorated, by another session plugin or by @sess/fastify ' +
+        'in an enclosing scope: register one session plugin per scope (sibling scopes may each have one)',
+    );
+  }
+  const adapter = createSessionAdapter<SessionData, FastifyRequest>(
+    options as FastifySessionOptions<SessionData>,
+    IDIOMS,
+  );
+
+  // Every decorator is declared before the first request, so Fastify's request objects keep one shape.
+  fastify.decorateRequest(kBinding, null);
+  fastify.decorateRequest(kCommitting, false);
+  fastify.decorateRequest('session', {
+    getter(this: FastifyRequest) {
+      return bindingOf(this)?.read() as FastifyRequest['session'];
+    },
+    setter(this: FastifyRequest, value: unknown) {
+      const binding = bindingOf(this);
+      if (!binding)
+        throw new TypeError('[@sess/fastify] request.session: the plugin did not run for this request');
+      binding.assign(value);
+    },
+  });
+  fastify.decorateRequest('getSession', function getSession(this: FastifyRequest) {
+    const binding = bindingOf(this);
+    if (!binding)
+      return Promise.reject(
+        new TypeError('[@sess/fastify] getSession(): the plugin did not run for this request'),
+      );
+    return binding.getSession() as ReturnType<FastifyRequest['getSession']>;
+  });
+  fastify.decorate('sessionManager', adapter.manager as unknown as typeof fastify.sessionManager);
+
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const binding = adapter.open(request, factsOf(request), new ReplyAccess(reply));
+    (request as Carrier)[kBinding] = binding;
+    if (adapter.eager(request)) binding.getSession().then(() => next(), next);
+    else next();
+  });
+
+  // onSend runs before the headers go, for every reply the handler or an error handler sends.
+  fastify.addHook('onSend', (request, reply, payload, next) => {
+    const carrier = request as Carrier;
+    const binding = carrier[kBinding];
+    // The error reply of a failed commit comes through here again: it must not commit a second time.
+    if (binding === null || carrier[kCommitting]) return next(null, payload);
+    carrier[kCommitting] = true;
+    const pending = binding.commitBeforeHeaders(reply.statusCode, binding.response.headers);
+    if (!pending) return next(null, payload);
+    pending.then(
+      () => next(null, payload),
+      (error: unknown) => {
+        reply.removeHeader('set-cookie');
+        next(error as Error);
+      },
+    );
+  });
+};
+
+/**
+ * The Fastify 5 plugin: `app.register(session, { store, … })`. Decorates the request with `getSession()`
+ * and `session` (declared before the first request, as @fastify/flash and @fastify/passport require), and
+ * the instance with `sessionManager`. The session loads lazily on `await request.getSession()`, or in
+ * `onRequest` with `eager`, and is committed in `onSend`, before the reply's headers go: a store failure
+ * there becomes Fastify's error reply, without the session cookie. Registered through `fastify-plugin`, so
+ * it serves the scope it is registered in and the scopes inside it.
+ */
+export const session = fastifyPlugin(plugin, { fastify: '5.x', name: '@sess/fastify' });

@@ -1,0 +1,49 @@
+import type { AdapterUnderTest, RunningServer } from '@sess/http-test-suite';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type FastifySessionOptions, session } from '../src/index.js';
+
+/** Listens on a free port of 127.0.0.1 and returns the URL and an awaitable close. */
+export async function listen(app: FastifyInstance): Promise<RunningServer> {
+  let url: string;
+  try {
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return {
+    url,
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
+
+/** The plugin on Fastify 5, for the HTTP suite. */
+export const fastifyAdapter: AdapterUnderTest = {
+  async start(setup, handler) {
+    const { cookie } = setup;
+    const options = {
+      ...setup.options,
+      ...(cookie ? { cookieFor: (request) => cookie(request.url.split('?')[0] ?? '/') } : {}),
+    } as FastifySessionOptions;
+    const app = Fastify();
+    app.register(session, options);
+    app.all('/*', async (request, reply) => {
+      const url = new URL(request.url, 'http://localhost');
+      const response = await handler({
+        method: request.method,
+        path: url.pathname,
+        query: url.searchParams,
+        getSession: () => request.getSession(),
+        get session() {
+          return request.session;
+        },
+      });
+      reply.code(response.status ?? 200).type('text/plain');
+      return response.body ?? '';
+    });
+    return listen(app);
+  },
+};
