@@ -16,6 +16,7 @@ const IDIOMS: CompatIdioms = {
   source: '@sess/fastify',
   property: 'request.session',
   regenerate: 'new-session',
+  dataMethod: true,
 };
 
 /** The request's binding (null until this plugin's `onRequest` ran) and whether its commit has started. */

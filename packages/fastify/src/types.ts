@@ -27,7 +27,10 @@ export type SessionDataOf = keyof FastifySessionData extends never
  * @fastify/session users and @fastify/passport call (`get`/`set`, `regenerate(keysToKeep)`, `sessionId`,
  * `save`, `destroy`, `reload`, `touch`, `options`, `isModified`, `isSaved`, `cookie`, `data()`).
  */
-export type FastifySession<Data extends SessionData = SessionDataOf> = CompatSession<Data>;
+export type FastifySession<Data extends SessionData = SessionDataOf> = CompatSession<Data> & {
+  /** A deep copy of the data (as @fastify/secure-session's `data()`); @fastify/passport keeps data through it. */
+  data(): Data;
+};
 
 /**
  * Options of the {@link session} plugin: the manager's (`store`, `cookieName`, `cookieAge`, …, see

@@ -53,7 +53,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   get(target: Session<Data>, property: string | symbol): unknown {
     if (typeof property === 'symbol') return Reflect.get(target, property, target);
-    const member = memberOf(property);
+    const member = memberOf(property, this.host.idioms);
     if (member !== undefined) return member.get(this as unknown as CompatHandler<SessionData>);
     if (property in target) {
       const value = Reflect.get(target, property, target);
@@ -69,7 +69,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
     if (typeof property === 'symbol' || property === 'accessed' || property === 'modified') {
       return Reflect.set(target, property, value, target);
     }
-    const member: Member | undefined = memberOf(property);
+    const member: Member | undefined = memberOf(property, this.host.idioms);
     if (member?.set) {
       member.set(this as unknown as CompatHandler<SessionData>, value);
       return true;
@@ -88,7 +88,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   deleteProperty(target: Session<Data>, property: string | symbol): boolean {
     if (typeof property === 'symbol') return false;
-    if (memberOf(property) !== undefined || property in target) {
+    if (memberOf(property, this.host.idioms) !== undefined || property in target) {
       throw new TypeError(
         `[${this.host.idioms.source}] "${property}" is a member of the session and cannot be deleted`,
       );
@@ -99,7 +99,12 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   }
 
   has(target: Session<Data>, property: string | symbol): boolean {
-    if (typeof property === 'symbol' || property in target || memberOf(property) !== undefined) return true;
+    if (
+      typeof property === 'symbol' ||
+      property in target ||
+      memberOf(property, this.host.idioms) !== undefined
+    )
+      return true;
     return this.detached !== null ? property in this.detached : (target as unknown as Session).has(property);
   }
 
