@@ -80,16 +80,18 @@ function factsOf(request: FastifyRequest): RequestFacts {
   return facts;
 }
 
+function twice(): Error {
+  return new Error(
+    '[@sess/fastify] request.session is already decorated, by another session plugin or by @sess/fastify ' +
+      'in an enclosing scope: register one session plugin per scope (sibling scopes may each have one)',
+  );
+}
+
 // Async, so that an options error rejects the plugin's registration (and `ready()` / `listen()`).
 const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, options) => {
-  if (fastify.hasRequestDecorator('session')) {
-    throw new Error(
-      '[@sess/fastify] request.session is already decorated, by another session plugin or by @sess/fastify ' +
-        'in an enclosing scope: register one session plugin per scope (sibling scopes may each have one)',
-    );
-  }
+  if (fastify.hasRequestDecorator('session')) throw twice();
   const adapter = createSessionAdapter<SessionData, FastifyRequest>(
-    options as FastifySessionOptions<SessionData>,
+    options as unknown as FastifySessionOptions<SessionData>,
     IDIOMS,
   );
 
@@ -98,7 +100,7 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
   fastify.decorateRequest(kCommitting, false);
   fastify.decorateRequest('session', {
     getter(this: FastifyRequest) {
-      return bindingOf(this)?.read() as FastifyRequest['session'];
+      return bindingOf(this)?.read() as unknown as FastifyRequest['session'];
     },
     setter(this: FastifyRequest, value: unknown) {
       const binding = bindingOf(this);
@@ -113,11 +115,13 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
       return Promise.reject(
         new TypeError('[@sess/fastify] getSession(): the plugin did not run for this request'),
       );
-    return binding.getSession() as ReturnType<FastifyRequest['getSession']>;
+    return binding.getSession() as Promise<unknown> as ReturnType<FastifyRequest['getSession']>;
   });
   fastify.decorate('sessionManager', adapter.manager as unknown as typeof fastify.sessionManager);
 
   fastify.addHook('onRequest', (request, reply, next) => {
+    // Registered in an enclosing scope after this one (so the check above could not see it).
+    if ((request as Carrier)[kBinding] !== null) return next(twice());
     const binding = adapter.open(request, factsOf(request), new ReplyAccess(reply));
     (request as Carrier)[kBinding] = binding;
     if (adapter.eager(request)) binding.getSession().then(() => next(), next);

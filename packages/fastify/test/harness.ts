@@ -1,3 +1,4 @@
+import type { Session } from '@sess/core';
 import type { AdapterUnderTest, RunningServer } from '@sess/http-test-suite';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type FastifySessionOptions, session } from '../src/index.js';
@@ -36,9 +37,10 @@ export const fastifyAdapter: AdapterUnderTest = {
         method: request.method,
         path: url.pathname,
         query: url.searchParams,
-        getSession: () => request.getSession(),
+        // The suite's routes use any key: the session as the untyped Session.
+        getSession: () => request.getSession() as Promise<unknown> as Promise<Session>,
         get session() {
-          return request.session;
+          return request.session as unknown as Session;
         },
       });
       reply.code(response.status ?? 200).type('text/plain');
