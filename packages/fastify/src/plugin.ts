@@ -19,12 +19,15 @@ const IDIOMS: CompatIdioms = {
   dataMethod: true,
 };
 
-/** The request's binding (null until this plugin's `onRequest` ran) and whether its commit has started. */
+/** The request's binding (null until this plugin's `onRequest` ran) and where its commit is. */
 const kBinding = Symbol('sess.fastify.binding');
-const kCommitting = Symbol('sess.fastify.committing');
+const kCommit = Symbol('sess.fastify.commit');
+const NOT_YET = 0;
+const WAITING = 1;
+const DONE = 2;
 type Carrier = FastifyRequest & {
   [kBinding]: RequestBinding<SessionData> | null;
-  [kCommitting]: boolean;
+  [kCommit]: typeof NOT_YET | typeof WAITING | typeof DONE;
 };
 
 /** The reply's status and headers, as the kit writes them (one object per request, no closures). */
@@ -97,7 +100,7 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
 
   // Every decorator is declared before the first request, so Fastify's request objects keep one shape.
   fastify.decorateRequest(kBinding, null);
-  fastify.decorateRequest(kCommitting, false);
+  fastify.decorateRequest(kCommit, NOT_YET);
   fastify.decorateRequest('session', {
     getter(this: FastifyRequest) {
       return bindingOf(this)?.read() as unknown as FastifyRequest['session'];
@@ -132,14 +135,32 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
   fastify.addHook('onSend', (request, reply, payload, next) => {
     const carrier = request as Carrier;
     const binding = carrier[kBinding];
-    // The error reply of a failed commit comes through here again: it must not commit a second time.
-    if (binding === null || carrier[kCommitting]) return next(null, payload);
-    carrier[kCommitting] = true;
+    const state = carrier[kCommit];
+    // Not opened, or the error reply of a failed commit: nothing (more) to commit.
+    if (binding === null || state === DONE) return next(null, payload);
+    if (state === WAITING) {
+      // A second send while the first waits for the store: a hook that replied without `return reply`
+      // (@fastify/passport's redirects) let the handler run. Had the first reply gone out at once, Fastify
+      // would have refused this one; so is it here, instead of writing the headers twice.
+      reply.log.warn(
+        '[@sess/fastify] a second reply was sent while the first one was committing its session',
+      );
+      (payload as { destroy?: () => void } | null)?.destroy?.();
+      return;
+    }
+    carrier[kCommit] = WAITING;
     const pending = binding.commitBeforeHeaders(reply.statusCode, binding.response.headers);
-    if (!pending) return next(null, payload);
+    if (!pending) {
+      carrier[kCommit] = DONE;
+      return next(null, payload);
+    }
     pending.then(
-      () => next(null, payload),
+      () => {
+        carrier[kCommit] = DONE;
+        next(null, payload);
+      },
       (error: unknown) => {
+        carrier[kCommit] = DONE;
         reply.removeHeader('set-cookie');
         next(error as Error);
       },

@@ -325,6 +325,38 @@ describe('the commit in onSend', () => {
     expect(response.setCookies).toEqual([]);
   });
 
+  it('a hook that replies without `return reply` (as @fastify/passport redirects): the first reply wins', async () => {
+    const store = createMemoryStore();
+    let handlerRan = false;
+    const { client } = await startApp(
+      { store },
+      {
+        routes: (app) => {
+          app.get(
+            '/guarded',
+            {
+              preValidation: async (request, reply) => {
+                (await request.getSession()).set('items', ['from the hook']);
+                reply.redirect('/login');
+              },
+            },
+            async () => {
+              handlerRan = true;
+              return 'the handler’s reply';
+            },
+          );
+        },
+      },
+    );
+    const response = await client().get('/guarded');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/login');
+    expect(response.body).toBe('');
+    expect(store.peek(response.setCookies[0]?.value as string)?.data).toEqual({ items: ['from the hook'] });
+    // Fastify runs the handler because the hook's reply had not gone out yet; its reply is dropped.
+    expect(handlerRan).toBe(true);
+  });
+
   it('a handler error with a 4xx status still commits (as Django), a 5xx one does not', async () => {
     const store = createMemoryStore();
     const { client } = await startApp(
