@@ -4,6 +4,7 @@ import {
   createMemoryStore,
   createSessionManager,
   isSessionError,
+  SessionAlreadyCommitted,
   SessionConfigError,
   type SessionManager,
   SessionStoreError,
@@ -69,6 +70,12 @@ describe('options', () => {
     expectTypeOf<FastifySession['get']>().toBeCallableWith('num_visits');
     expectTypeOf<ReturnType<FastifySession['data']>>().toEqualTypeOf<SessionDataOf>();
     expectTypeOf<SessionDataOf['num_visits']>().toEqualTypeOf<number>();
+    const typed = (s: FastifySession) => {
+      // @ts-expect-error num_visits is a number in the merged FastifySessionData
+      s.set('num_visits', 'one');
+      return s.get('num_visits');
+    };
+    expectTypeOf(typed).returns.toEqualTypeOf<number | undefined>();
     expectTypeOf<Fastify.FastifyInstance['sessionManager']>().toEqualTypeOf<SessionManager<SessionDataOf>>();
   });
 });
@@ -355,6 +362,53 @@ describe('the commit in onSend', () => {
     expect(store.peek(response.setCookies[0]?.value as string)?.data).toEqual({ items: ['from the hook'] });
     // Fastify runs the handler because the hook's reply had not gone out yet; its reply is dropped.
     expect(handlerRan).toBe(true);
+  });
+
+  it('a reply that sets the session cookie is not cached: Cache-Control: no-store, Vary: Cookie', async () => {
+    const { client } = await startApp({ store: createMemoryStore() });
+    const response = await client().get('/count');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('vary')).toBe('Cookie');
+  });
+
+  it('a hijacked reply commits nothing: no cookie, no record', async () => {
+    const store = createMemoryStore();
+    const { client } = await startApp(
+      { store },
+      {
+        routes: (app) => {
+          app.get('/raw', async (request, reply) => {
+            (await request.getSession()).set('items', ['never saved']);
+            reply.hijack();
+            reply.raw.end('raw');
+          });
+        },
+      },
+    );
+    const response = await client().get('/raw');
+    expect(response.body).toBe('raw');
+    expect(response.setCookies).toEqual([]);
+    expect(store.size).toBe(0);
+  });
+
+  it('a write after the commit (in onResponse) throws SessionAlreadyCommitted', async () => {
+    let late: unknown;
+    const { client } = await startApp(
+      { store: createMemoryStore() },
+      {
+        routes: (app) => {
+          app.addHook('onResponse', async (request) => {
+            try {
+              request.session.set('items', ['too late']);
+            } catch (error) {
+              late = error;
+            }
+          });
+        },
+      },
+    );
+    await client().get('/count');
+    expect(late).toBeInstanceOf(SessionAlreadyCommitted);
   });
 
   it('a handler error with a 4xx status still commits (as Django), a 5xx one does not', async () => {
