@@ -77,6 +77,7 @@ const cases: [FrameworkName, EngineName][] = [
   ['koa', 'file'],
   ['koa', 'cookie'],
   ['express', 'file'],
+  ['fastify', 'file'],
 ];
 
 describe.each(cases)('Chromium, %s on the %s engine', (framework, engine) => {
