@@ -13,10 +13,21 @@ const expressPeer: Record<string, string> = {
   db: 'express-session-pg',
 };
 const expressFloor: Record<string, string> = { redis: 'floor-redis-express' };
+const fastifyPeer: Record<string, string> = {
+  memory: 'fastify-session-memory',
+  redis: 'fastify-session-redis',
+  cookie: 'fastify-secure-session',
+};
+const fastifyFloor: Record<string, string> = { redis: 'floor-redis-fastify', cookie: 'floor-cookie-fastify' };
+const PEERS = { koa: koaPeer, express: expressPeer, fastify: fastifyPeer };
+const FLOORS = { koa: koaFloor, express: expressFloor, fastify: fastifyFloor };
 
-function sess(framework: 'koa' | 'express', store: (typeof SESS_STORES)[number]): ContenderSpec {
-  const peer = (framework === 'koa' ? koaPeer : expressPeer)[store];
-  const floor = (framework === 'koa' ? koaFloor : expressFloor)[store];
+/** The engines sess runs on in Fastify: the three its peers cover (memory, Redis, an encrypted cookie). */
+const FASTIFY_STORES = ['memory', 'cookie', 'redis'] as const;
+
+function sess(framework: 'koa' | 'express' | 'fastify', store: (typeof SESS_STORES)[number]): ContenderSpec {
+  const peer = PEERS[framework][store];
+  const floor = FLOORS[framework][store];
   return {
     id: `sess-${framework}-${store}`,
     label: `@sess/${framework} + ${store}`,
@@ -35,6 +46,7 @@ function sess(framework: 'koa' | 'express', store: (typeof SESS_STORES)[number])
 export const LINEUP: readonly ContenderSpec[] = [
   ...SESS_STORES.map((store) => sess('koa', store)),
   ...SESS_STORES.map((store) => sess('express', store)),
+  ...FASTIFY_STORES.map((store) => sess('fastify', store)),
   {
     id: 'koa-session-cookie',
     label: 'koa-session (signed cookie)',
@@ -89,6 +101,38 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: ['postgres'],
   },
   {
+    id: 'fastify-session-memory',
+    label: '@fastify/session + its MemoryStore',
+    kind: 'peer',
+    framework: 'fastify',
+    store: 'memory',
+    module: 'fastify-session',
+    variant: 'memory',
+    needs: [],
+  },
+  {
+    id: 'fastify-session-redis',
+    label: '@fastify/session + connect-redis',
+    kind: 'peer',
+    framework: 'fastify',
+    store: 'redis',
+    module: 'fastify-session',
+    variant: 'redis',
+    needs: ['redis'],
+    floor: 'floor-redis-fastify',
+  },
+  {
+    id: 'fastify-secure-session',
+    label: '@fastify/secure-session (sealed cookie)',
+    kind: 'peer',
+    framework: 'fastify',
+    store: 'cookie',
+    module: 'fastify-secure-session',
+    variant: 'cookie',
+    needs: [],
+    floor: 'floor-cookie-fastify',
+  },
+  {
     id: 'floor-redis-http',
     label: 'floor: ioredis + HMAC cookie, node:http',
     kind: 'floor',
@@ -119,6 +163,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: ['redis'],
   },
   {
+    id: 'floor-redis-fastify',
+    label: 'floor: ioredis + HMAC cookie, Fastify',
+    kind: 'floor',
+    framework: 'fastify',
+    store: 'redis',
+    module: 'floor-fastify',
+    variant: 'redis',
+    needs: ['redis'],
+  },
+  {
     id: 'floor-cookie-koa',
     label: 'floor: AES-256-GCM cookie, Koa',
     kind: 'floor',
@@ -126,6 +180,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'cookie',
     module: 'floor',
     variant: 'cookie-koa',
+    needs: [],
+  },
+  {
+    id: 'floor-cookie-fastify',
+    label: 'floor: AES-256-GCM cookie, Fastify',
+    kind: 'floor',
+    framework: 'fastify',
+    store: 'cookie',
+    module: 'floor-fastify',
+    variant: 'cookie',
     needs: [],
   },
   {
@@ -146,6 +210,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'none',
     module: 'bare',
     variant: 'express',
+    needs: [],
+  },
+  {
+    id: 'bare-fastify',
+    label: 'bare Fastify (no session)',
+    kind: 'bare',
+    framework: 'fastify',
+    store: 'none',
+    module: 'bare',
+    variant: 'fastify',
     needs: [],
   },
 ];

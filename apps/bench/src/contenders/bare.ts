@@ -1,11 +1,12 @@
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import { listen, STATIC_BODY } from './shared.js';
 import type { StartContender } from './types.js';
 
 /**
  * The ceiling: the framework alone, no session. Every route answers a constant, so the numbers show what
- * the framework itself costs. Variant `koa` or `express`.
+ * the framework itself costs. Variant `koa`, `express` or `fastify`.
  */
 export const start: StartContender = async (options) => {
   if (options.variant === 'koa') {
@@ -25,6 +26,12 @@ export const start: StartContender = async (options) => {
       });
     }
     return listen(app, options.port);
+  }
+  if (options.variant === 'fastify') {
+    const app = Fastify({ trustProxy: true });
+    for (const path of ['/visit', '/read', '/static']) app.get(path, async () => STATIC_BODY);
+    await app.ready();
+    return listen((req, res) => app.routing(req, res), options.port);
   }
   throw new Error(`bench: no bare framework named ${options.variant}`);
 };
