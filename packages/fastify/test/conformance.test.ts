@@ -1,4 +1,5 @@
 import { describeAdapter } from '@sess/http-test-suite';
-import { fastifyAdapter } from './harness.js';
+import { fastifyAdapters } from './harness.js';
 
-describeAdapter('@sess/fastify on Fastify 5', fastifyAdapter);
+for (const [name, adapter] of Object.entries(fastifyAdapters))
+  describeAdapter(`@sess/fastify on ${name}`, adapter);

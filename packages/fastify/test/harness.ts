@@ -49,3 +49,9 @@ export const fastifyAdapter: AdapterUnderTest = {
     return listen(app);
   },
 };
+
+/**
+ * The adapter on every supported Fastify major, by name (Fastify 5), for the integration tests' engines:
+ * `describeAdapter(name, adapter, { storage })` (see @sess/http-test-suite's README).
+ */
+export const fastifyAdapters: Record<string, AdapterUnderTest> = { 'Fastify 5': fastifyAdapter };
