@@ -40,6 +40,10 @@ describe('options', () => {
     ['cookieFor that is not a function', 'cookieFor', { store, cookieFor: { domain: 'x' } }],
     ['@fastify/session’s cookie object', 'cookie', { store, cookie: { secure: false } }],
     ['@fastify/session’s secret', 'secret', { store, secret: 'a secret with more than 32 characters!!' }],
+    ['@fastify/session’s cookiePrefix', 'cookiePrefix', { store, cookiePrefix: 's:' }],
+    ['@fastify/session’s rolling', 'rolling', { store, rolling: true }],
+    ['@fastify/session’s saveUninitialized', 'saveUninitialized', { store, saveUninitialized: false }],
+    ['@fastify/session’s idGenerator', 'idGenerator', { store, idGenerator: () => 'id' }],
     ['a policy with a misspelt flag', 'policy', { store, policy: { readonly: true } }],
     ['a store beside a manager', 'store', { manager, store }],
     ['no store', 'store', {}],
@@ -49,6 +53,20 @@ describe('options', () => {
     await expect(ready).rejects.toBeInstanceOf(SessionConfigError);
     await expect(ready).rejects.toMatchObject({ code: 'CONFIG_INVALID', option });
     await expect(ready).rejects.toThrow(/^\[@sess\/(fastify|core)\] /);
+    await app.close();
+  });
+
+  it('names the sess way for @fastify/session’s options, all at once', async () => {
+    const app = Fastify().register(session, {
+      store,
+      secret: 'a secret with more than 32 characters!!',
+      rolling: true,
+      idGenerator: () => 'id',
+    } as unknown as FastifySessionOptions);
+    const ready = app.ready();
+    await expect(ready).rejects.toThrow(/secret[\s\S]*secretKey/);
+    await expect(ready).rejects.toThrow(/rolling[\s\S]*touchInterval/);
+    await expect(ready).rejects.toThrow(/idGenerator[\s\S]*no custom generator/);
     await app.close();
   });
 
