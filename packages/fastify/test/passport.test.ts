@@ -1,77 +1,16 @@
-import fastifyPassport from '@fastify/passport';
 import { createMemoryStore, type MemoryStore } from '@sess/core';
-import type { Client } from '@sess/http-test-suite';
-import { Strategy as LocalStrategy } from 'passport-local';
-import { describe, expect, it } from 'vitest';
-import type { FastifySessionOptions } from '../src/index.js';
-import { startApp } from './app.js';
+import { Client } from '@sess/http-test-suite';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import './app.js';
+import { type AuthAppOptions, authApp, USERS } from './apps/auth-app.js';
+import { listen } from './harness.js';
 
-const USERS = new Map([['7', { id: '7', username: 'ada', password: 'lovelace' }]]);
-
-interface PassportSetup {
-  /** Options of the Authenticator (clearSessionOnLogin…). */
-  authenticator?: ConstructorParameters<typeof fastifyPassport.Authenticator>[0];
-  /** Options of `authenticate('local', …)` besides the redirects. */
-  login?: Record<string, unknown>;
-  /** What the deserializer answers for a stored id. */
-  deserialize?: (id: string) => unknown;
-  session?: Partial<FastifySessionOptions>;
-}
-
-/**
- * The @fastify/passport README's setup on @sess/fastify: `initialize()` (which registers @fastify/flash),
- * `secureSession()`, a local strategy at POST /login, GET /me, POST /logout, and flash messages.
- */
-async function passportApp(setup: PassportSetup = {}) {
+/** The @fastify/passport app (test/apps/auth-app.ts) over a fresh memory store, on a real socket. */
+async function passportApp(options: AuthAppOptions = {}) {
   const store = createMemoryStore();
-  const passport = new fastifyPassport.Authenticator(setup.authenticator);
-  passport.use(
-    'local',
-    new LocalStrategy((username, password, done) => {
-      const user = [...USERS.values()].find((u) => u.username === username);
-      if (!user || user.password !== password)
-        return done(null, false, { type: 'error', message: 'Wrong credentials' } as { message: string });
-      return done(null, user);
-    }),
-  );
-  passport.registerUserSerializer(async (user: { id: string }) => user.id);
-  passport.registerUserDeserializer(async (id: string) =>
-    (setup.deserialize ?? ((key) => USERS.get(key)))(id),
-  );
-
-  const { client } = await startApp({ store, eager: true, ...setup.session } as FastifySessionOptions, {
-    routes: (app) => {
-      app.register(passport.initialize());
-      app.register(passport.secureSession());
-      app.post(
-        '/login',
-        {
-          preValidation: passport.authenticate('local', {
-            successRedirect: '/me',
-            failureRedirect: '/login',
-            failureFlash: true,
-            ...setup.login,
-          }),
-        },
-        async () => 'unreachable',
-      );
-      app.get('/login', async (_request, reply) => JSON.stringify(reply.flash('error')));
-      app.get('/me', async (request) =>
-        request.user ? (request.user as { username: string }).username : 'anonymous',
-      );
-      app.post('/logout', async (request) => {
-        await request.logout();
-        return 'bye';
-      });
-      app.get('/before-login', async (request) => {
-        request.session.set('theme', 'dark');
-        request.flash('info', 'welcome');
-        return 'noted';
-      });
-      app.get('/flash', async (_request, reply) => JSON.stringify(reply.flash('info')));
-    },
-  });
-  return { client, store };
+  const server = await listen(authApp(store, options));
+  onTestFinished(() => server.close());
+  return { client: () => new Client(server.url), store };
 }
 
 async function logIn(c: Client, password = 'lovelace') {
