@@ -142,8 +142,8 @@ const uses = {
   },
   async '@sess/store-cookie'(engine) {
     const core = await load('@sess/core');
-    const backend = engine.createCookieBackend({ secrets: ['smoke-test-secret-'.repeat(4)] });
-    await roundTrip('@sess/store-cookie', core.createSessionManager({ backend }));
+    const store = engine.createCookieStore({ secretKey: 'smoke-test-secret-'.repeat(4) });
+    await roundTrip('@sess/store-cookie', core.createSessionManager({ store }));
   },
   async '@sess/express'(adapter) {
     const core = await load('@sess/core');
@@ -233,6 +233,9 @@ const typedConsumer = (
   others,
 ) => `import { createMemoryStore, createSessionManager, type Session } from '@sess/core';
 import { createTestClock } from '@sess/core/testing';
+import { isRecordId } from '@sess/core/store';
+import { applyCommit } from '@sess/core/adapter';
+import { createSealer } from '@sess/core/codecs';
 ${others.map((name, i) => `import * as package${i} from '${name}';`).join('\n')}
 
 const manager = createSessionManager({ store: createMemoryStore(), clock: createTestClock() });
@@ -246,6 +249,7 @@ export async function visit(cookieHeader: string | null): Promise<string[]> {
 }
 
 export const loaded: readonly object[] = [${others.map((_, i) => `package${i}`).join(', ')}];
+export const kits: readonly unknown[] = [isRecordId, applyCommit, createSealer];
 `;
 
 let failed = false;

@@ -7,9 +7,7 @@ export interface AppParts {
   info: SiteInfo;
 }
 
-/** The engine as the adapter's session options: a server store, or the cookie backend. */
+/** The engine as the adapter's session options: a server store, or the cookie engine. */
 export function sessionOptions(engine: SessionEngine) {
-  if (engine.backend) return { backend: engine.backend };
-  if (engine.store) return { store: engine.store };
-  throw new TypeError(`locallibrary: engine ${engine.name} has neither a store nor a backend`);
+  return { store: engine.store };
 }

@@ -1,4 +1,4 @@
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { createDjangoDbStore } from '@sess/store-db';
 import { createDjangoFileStore } from '@sess/store-file';
 import pg from 'pg';
@@ -50,7 +50,7 @@ export async function createDjangoEngine(name: EngineName, env: Env): Promise<Se
       return {
         name,
         where: "the browser, signed in Django's signed_cookies format",
-        backend: createCookieBackend({ mode: 'signed', secrets: [secretKey], version }),
+        store: createCookieStore({ mode: 'signed', secretKey, version }),
         close: nothingToClose,
       };
     default:

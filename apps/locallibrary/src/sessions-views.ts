@@ -17,7 +17,7 @@ import {
  * keeps the owner (Django mode keeps only the data). memory and db can; file, memcached, cookie cannot.
  */
 export function canListSessions(manager: SessionManager<LibraryData>): boolean {
-  const { capabilities } = manager.options.backend;
+  const { capabilities } = manager.backend;
   return capabilities.ownerIndex && capabilities.metadata !== false;
 }
 

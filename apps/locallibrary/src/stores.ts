@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createMemoryStore, type SessionBackend, type SessionStore } from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createMemoryStore, type StoreOption } from '@sess/core';
+import { createCookieStore } from '@sess/store-cookie';
 import { createDbStore } from '@sess/store-db';
 import { createFileStore, defaultDirectory } from '@sess/store-file';
 import { createMemcachedStore, recommendedClientOptions } from '@sess/store-memcached';
@@ -17,9 +17,8 @@ export interface SessionEngine {
   name: EngineName;
   /** Where the sessions live, for the page footer and the start-up line. */
   where: string;
-  /** Exactly one of `store` and `backend` is set, as the manager wants. */
-  store?: SessionStore;
-  backend?: SessionBackend;
+  /** A server store, or the cookie engine: the manager's `store` option. */
+  store: StoreOption;
   /** Removes expired sessions, for engines whose storage does not expire them itself. */
   clearExpired?: () => Promise<number>;
   /** Closes the clients this module opened (pool, connections). */
@@ -76,7 +75,7 @@ export async function createEngine(
       return {
         name,
         where: 'the browser, sealed with AES-256-GCM',
-        backend: createCookieBackend({ secrets: [cookieSecret(env)] }),
+        store: createCookieStore({ secretKey: cookieSecret(env) }),
         close: nothingToClose,
       };
     case 'db': {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateSessionKey, type SessionRecord } from '@sess/core';
+import { generateSessionKey, type SessionRecord } from '@sess/core/store';
 import { createFileStore } from '@sess/store-file';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './support.js';

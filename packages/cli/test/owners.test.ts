@@ -1,4 +1,5 @@
-import { createSessionManager, type SessionStore } from '@sess/core';
+import { createSessionManager } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { createDbStore } from '@sess/store-db';
 import { createRedisStore } from '@sess/store-redis';
 import { redisUrl } from '@sess/test-harness';

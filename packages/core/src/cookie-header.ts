@@ -20,24 +20,76 @@ export interface CookieAttributes {
 
 const EMPTY_JAR: CookieJar = { get: () => undefined, names: () => [] };
 
-/**
- * Parses a Cookie request header into a jar. The first occurrence of a name wins (browsers send the
- * most specific path first); surrounding double quotes are removed; nothing is URI-decoded because
- * no value sess issues needs it.
- */
-export function parseCookieHeader(header: string | undefined | null): CookieJar {
-  if (!header) return EMPTY_JAR;
+/** The value of one `name=value` segment of a Cookie header, trimmed and without surrounding quotes. */
+function cookieValue(header: string, start: number, end: number): string {
+  let value = header.slice(start, end).trim();
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  return value;
+}
+
+/** Every cookie of a header, the first occurrence of a name winning. */
+function parseAll(header: string): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
     if (!name || cookies.has(name)) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    cookies.set(name, value);
+    cookies.set(name, cookieValue(part, eq + 1, part.length));
   }
-  return { get: (name) => cookies.get(name), names: () => cookies.keys() };
+  return cookies;
+}
+
+/** The first cookie named `name` in a header, found without splitting the rest of it. */
+function scan(header: string, name: string): string | undefined {
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end && header.slice(start, eq).trim() === name)
+      return cookieValue(header, eq + 1, end);
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/**
+ * The cookies of one request. Most requests ask for one name (the session cookie), so `get` scans the header
+ * for it alone and keeps the answer; listing every name (chunked cookies) parses the whole header once.
+ */
+class HeaderJar implements CookieJar {
+  readonly #header: string;
+  #all: Map<string, string> | undefined;
+  #name: string | undefined;
+  #value: string | undefined;
+
+  constructor(header: string) {
+    this.#header = header;
+  }
+
+  get(name: string): string | undefined {
+    if (this.#all) return this.#all.get(name);
+    if (name !== this.#name) {
+      this.#name = name;
+      this.#value = scan(this.#header, name);
+    }
+    return this.#value;
+  }
+
+  names(): Iterable<string> {
+    this.#all ??= parseAll(this.#header);
+    return this.#all.keys();
+  }
+}
+
+/**
+ * Parses a Cookie request header into a jar. The first occurrence of a name wins (browsers send the
+ * most specific path first); surrounding double quotes are removed; nothing is URI-decoded because
+ * no value sess issues needs it.
+ */
+export function parseCookieHeader(header: string | undefined | null): CookieJar {
+  return header ? new HeaderJar(header) : EMPTY_JAR;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

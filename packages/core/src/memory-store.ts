@@ -14,7 +14,7 @@ import type {
 } from './store/contract.js';
 import { applyMetaChange } from './store/record-change.js';
 
-const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
+export const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
   /** At most this many sessions; past it, expired ones go first, then the least recently used. */
   maxEntries: option.integer({ default: 10_000, min: 1 }),
   /** How often (at most) a create sweeps all expired entries, in seconds (fractions allowed). */
@@ -37,11 +37,37 @@ const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
 /** Options of {@link createMemoryStore}. */
 export type MemoryStoreOptions = OptionsInput<typeof MEMORY_STORE_OPTIONS.specs>;
 
+/**
+ * One record. The data is kept as JSON, so no caller can mutate what is stored: one `"key":value` text per
+ * top-level key, so a delta rewrites only the keys it changes (no parse of the stored data), and the whole
+ * text is joined (and kept) when the record is read.
+ */
 interface Entry {
-  /** The data as JSON, so no caller can mutate what is stored. */
-  json: string;
+  fields: Map<string, string>;
+  /** The joined JSON of the data, or undefined until the next read. */
+  json: string | undefined;
   expiresAt: number;
   meta: RecordMeta;
+}
+
+/** `"key":value` of one data key, or undefined for a value JSON drops (undefined, a function). */
+function field(key: string, value: unknown): string | undefined {
+  const json = JSON.stringify(value);
+  return json === undefined ? undefined : `${JSON.stringify(key)}:${json}`;
+}
+
+function fieldsOf(data: SessionData): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const key of Object.keys(data)) {
+    const text = field(key, data[key]);
+    if (text !== undefined) fields.set(key, text);
+  }
+  return fields;
+}
+
+function jsonOf(entry: Entry): string {
+  entry.json ??= `{${[...entry.fields.values()].join(',')}}`;
+  return entry.json;
 }
 
 /** A {@link SessionStore} in process memory, with its size read for tests and metrics. */
@@ -126,15 +152,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   };
 
   const record = (entry: Entry): SessionRecord => ({
-    data: JSON.parse(entry.json) as SessionData,
+    data: JSON.parse(jsonOf(entry)) as SessionData,
     expiresAt: entry.expiresAt,
     meta: { ...entry.meta },
   });
 
-  /** The entry after a metadata change, with `json` as the new data text. */
-  const changed = (entry: Entry, change: MetaChange, json: string): Entry => {
+  /** The entry after a metadata change, with `fields` as its data. */
+  const changed = (entry: Entry, change: MetaChange, fields: Map<string, string>, json?: string): Entry => {
     const { meta, expiresAt } = applyMetaChange(entry, change);
-    return { json, expiresAt, meta };
+    return { fields, json, expiresAt, meta };
   };
 
   const owners: OwnerIndex = {
@@ -176,26 +202,36 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const now = clock.now();
       if (live(id, now)) return false;
       makeRoom(now);
-      put(id, { json: JSON.stringify(value.data), expiresAt: value.expiresAt, meta: { ...value.meta } });
+      put(id, {
+        fields: fieldsOf(value.data),
+        json: undefined,
+        expiresAt: value.expiresAt,
+        meta: { ...value.meta },
+      });
       return true;
     },
     async update(id: string, update: SessionUpdate) {
       const entry = live(id);
       if (!entry) return false;
-      let data: SessionData = update.data;
-      if (update.delta) {
-        data = JSON.parse(entry.json) as SessionData;
-        for (const k of update.delta.unset) delete data[k];
-        // Spread, not Object.assign: an own `__proto__` key must stay data, not become a prototype.
-        data = { ...data, ...update.delta.set };
+      const delta = update.delta;
+      if (!delta) {
+        put(id, changed(entry, update.meta, fieldsOf(update.data)));
+        return true;
       }
-      put(id, changed(entry, update.meta, JSON.stringify(data)));
+      const fields = entry.fields;
+      for (const key of delta.unset) fields.delete(key);
+      for (const key of Object.keys(delta.set)) {
+        const text = field(key, delta.set[key]);
+        if (text === undefined) fields.delete(key);
+        else fields.set(key, text);
+      }
+      put(id, changed(entry, update.meta, fields));
       return true;
     },
     async touch(id: string, change: MetaChange) {
       const entry = live(id);
       if (!entry) return false;
-      put(id, changed(entry, change, entry.json));
+      put(id, changed(entry, change, entry.fields, entry.json));
       return true;
     },
     async destroy(id: string) {

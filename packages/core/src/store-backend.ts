@@ -8,7 +8,7 @@ import type {
 } from './store/backend-contract.js';
 import type { OwnerIndex, RecordMeta, SessionRecord, SessionStore } from './store/contract.js';
 import { generateSessionKey, hashSessionKey, isValidSessionKey } from './store/session-key.js';
-import { guardStoreCall } from './timeout.js';
+import { StoreCalls } from './timeout.js';
 
 /** How {@link createStoreBackend} wraps a store. */
 export interface StoreBackendSettings {
@@ -35,8 +35,8 @@ const sameKey = (key: string) => key;
 export function createStoreBackend(store: SessionStore, settings: StoreBackendSettings): SessionBackend {
   const { cookieName, storeTimeoutMs, hashKeysAtRest } = settings;
   const idOf = hashKeysAtRest === false ? sameKey : hashSessionKey;
-  const call = <T>(operation: string, fn: () => Promise<T>) =>
-    guardStoreCall(store.name, operation, storeTimeoutMs, fn);
+  const calls = new StoreCalls(store.name, storeTimeoutMs);
+  const call = <T>(operation: string, fn: () => Promise<T>) => calls.run(operation, fn);
   const keyCookie = (key: string) => [{ name: cookieName, value: key }];
 
   /**

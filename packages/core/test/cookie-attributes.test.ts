@@ -113,6 +113,16 @@ describe("cookieSecure: 'auto'", () => {
   it('cookieSecure true ignores an insecure request', async () => {
     expect(await setup({ cookieSecure: true }).written({ secure: false })).toContain('Secure');
   });
+
+  it('SameSite=None goes out only with Secure: over plain HTTP it is sent as Lax, which browsers keep', async () => {
+    const { written } = setup({ cookieSameSite: 'None', cookieSecure: 'auto' });
+    const plain = await written({ secure: false });
+    expect(plain).toContain('SameSite=Lax');
+    expect(plain).not.toContain('Secure');
+    const tls = await written({ secure: true });
+    expect(tls).toContain('SameSite=None');
+    expect(tls).toContain('Secure');
+  });
 });
 
 describe('per-request cookie overrides', () => {

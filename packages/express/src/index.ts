@@ -1,3 +1,4 @@
+export type { SessionCallback, SessionCookie } from '@sess/core/adapter';
 export { type HoldHooks, holdResponse } from './hold-response.js';
 export {
   type ExpressSession,

@@ -1,6 +1,10 @@
 import { createMemoryStore, createSessionManager, type SessionData, SessionInterrupted } from '@sess/core';
+import { type CompatIdioms, type HeaderSink, RequestBinding } from '@sess/core/adapter';
 import { describe, expect, it } from 'vitest';
-import { type CompatHost, compatSession, type ExpressSession } from '../src/compat-session.js';
+import type { ExpressSession } from '../src/index.js';
+
+/** The idioms the Express adapter gives the kit. */
+const IDIOMS: CompatIdioms = { source: '@sess/express', property: 'req.session', regenerate: 'new-session' };
 
 interface Cart extends SessionData {
   items?: string[];
@@ -19,18 +23,24 @@ async function setup(data: Cart = {}) {
     key = header.slice(header.indexOf('=') + 1, header.indexOf(';'));
   }
   const request = manager.open({ cookieHeader: key ? `sessionid=${key}` : undefined });
-  const session = await request.load();
-  const failures: unknown[] = [];
-  let current: ExpressSession<Cart> | undefined;
-  const host: CompatHost<Cart> = {
-    replace: (next) => {
-      current = next;
-    },
-    loadStored: async (wanted) => (wanted === null ? null : ((await store.load(wanted))?.data ?? null)),
-    storeOperationFailed: (error) => failures.push(error),
+  const headers = new Map<string, string>();
+  const sink: HeaderSink = {
+    get: (name) => headers.get(name.toLowerCase()),
+    set: (name, value) => headers.set(name.toLowerCase(), value),
+    append: (name, value) => headers.set(name.toLowerCase(), value),
   };
-  current = compatSession(session, host);
-  return { store, session, request, host, failures, proxy: current, current: () => current, key };
+  const binding = new RequestBinding<Cart>(request, IDIOMS, { status: () => 200, headers: sink });
+  const proxy = (await binding.getSession()) as ExpressSession<Cart>;
+  const current = () => binding.read() as ExpressSession<Cart> | null | undefined;
+  return {
+    store,
+    request,
+    session: request.session as NonNullable<typeof request.session>,
+    binding,
+    proxy,
+    current,
+    key,
+  };
 }
 
 describe('req.session: express-session-style access onto the typed Session', () => {
@@ -43,9 +53,9 @@ describe('req.session: express-session-style access onto the typed Session', () 
   });
 
   it('detects nested mutation of a value read as a property (Passport sets session.passport.user)', async () => {
-    const { proxy, request, store, key } = await setup({ items: ['a'] });
+    const { proxy, binding, store, key } = await setup({ items: ['a'] });
     proxy.items?.push('b');
-    expect((await request.commit(200)).action).toBe('save');
+    expect((await binding.commit(200))?.action).toBe('save');
     expect((await store.load(key as string))?.data).toEqual({ items: ['a', 'b'] });
   });
 
@@ -126,20 +136,20 @@ describe('req.session: express-session-style access onto the typed Session', () 
     expect(proxy.num_visits).toBe(5);
   });
 
-  it('reload() of a record deleted meanwhile fails with SessionInterrupted, and reports the failure', async () => {
-    const { proxy, store, key, failures } = await setup({ num_visits: 5 });
+  it('reload() of a record deleted meanwhile fails with SessionInterrupted, and the response commits nothing', async () => {
+    const { proxy, store, key, binding } = await setup({ num_visits: 5 });
     await store.destroy(key as string);
     const error = await new Promise((resolve) => proxy.reload(resolve));
     expect(error).toBeInstanceOf(SessionInterrupted);
-    expect(failures).toHaveLength(1);
+    expect(await binding.commit(200)).toBeNull();
   });
 
-  it('reports failures of store operations (cycleKey, flush, save) to the middleware', async () => {
-    const { proxy, store, failures } = await setup({ num_visits: 5 });
+  it('reports failures of store operations (cycleKey, flush, save) to the binding: nothing is committed', async () => {
+    const { proxy, store, binding } = await setup({ num_visits: 5 });
     store.destroy = async () => {
       throw new Error('down');
     };
     await expect(proxy.flush()).rejects.toThrow();
-    expect(failures).toHaveLength(1);
+    expect(await binding.commit(200)).toBeNull();
   });
 });

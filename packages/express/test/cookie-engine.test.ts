@@ -3,7 +3,7 @@ import { cookieHeaderFor } from '@sess/core/testing';
 import { describeAdapter, type StorageUnderTest } from '@sess/http-test-suite';
 // The cookie engine is not a dependency of this package: its source is reached inside the monorepo, to
 // prove the suite's signature cases (tampered, forged, re-sealed) against the real engine.
-import { createCookieBackend } from '../../store-cookie/src/index.js';
+import { createCookieStore } from '../../store-cookie/src/index.js';
 import { expressAdapters } from './harness.js';
 
 const OLD = 'http-suite-old-secret-0123456789abcdefghij';
@@ -12,7 +12,7 @@ const FOREIGN = 'http-suite-foreign-secret-0123456789abcdef';
 
 // A well-sealed cookie under a secret the server does not know.
 const foreign = await cookieHeaderFor(
-  createSessionManager({ backend: createCookieBackend({ secrets: [FOREIGN] }) }),
+  createSessionManager({ store: createCookieStore({ secretKey: FOREIGN }) }),
   { num_visits: 99 },
 );
 const forged = foreign.slice(foreign.indexOf('=') + 1);
@@ -24,12 +24,12 @@ function flipMiddle(value: string): string {
 
 const sealed: StorageUnderTest = {
   name: 'the sealed cookie engine',
-  create: () => ({ backend: createCookieBackend({ secrets: [NEW] }) }),
+  create: () => ({ store: createCookieStore({ secretKey: NEW }) }),
   forge: () => forged,
   tamper: flipMiddle,
   reseal: async () => ({
-    old: { backend: createCookieBackend({ secrets: [OLD] }) },
-    current: { backend: createCookieBackend({ secrets: [NEW, OLD] }) },
+    old: { store: createCookieStore({ secretKey: OLD }) },
+    current: { store: createCookieStore({ secretKey: NEW, secretKeyFallbacks: [OLD] }) },
   }),
 };
 

@@ -40,10 +40,12 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
 export function expressAdapter(factory: ExpressFactory): AdapterUnderTest {
   return {
     async start(setup, handler) {
-      const { cookie } = setup;
+      const { cookieFor } = setup;
       const options: ExpressSessionOptions = {
         ...setup.options,
-        ...(cookie ? { cookie: (req) => cookie(new URL(req.url ?? '/', 'http://localhost').pathname) } : {}),
+        ...(cookieFor
+          ? { cookieFor: (req) => cookieFor(new URL(req.url ?? '/', 'http://localhost').pathname) }
+          : {}),
       };
       const sessions = session(options);
       const app = factory();

@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { createMemoryStore, createSessionManager, SessionConfigError, type SessionData } from '@sess/core';
+import {
+  createMemoryStore,
+  createSessionManager,
+  SessionConfigError,
+  type SessionData,
+  SessionNotLoaded,
+} from '@sess/core';
 import { Client, type RunningServer } from '@sess/http-test-suite';
 import express5 from 'express';
 import express4 from 'express4';
@@ -27,11 +33,11 @@ describe('ExpressSessionOptions', () => {
     ['manager options', { store, cookieName: 'sid' }],
     ['eager: true', { store, eager: true }],
     ['eager as a function', { store, eager: (req: IncomingMessage) => req.url === '/' }],
-    ['a cookie function', { store, cookie: () => ({ domain: 'example.test' }) }],
+    ['a cookieFor function', { store, cookieFor: () => ({ domain: 'example.test' }) }],
     ['a static route policy', { store, policy: { readOnly: true, failOpen: true } }],
     ['a route policy per request', { store, policy: () => ({ readOnly: true }) }],
     ['a prebuilt manager', { manager }],
-    ['a prebuilt manager with adapter options', { manager, eager: true, cookie: () => undefined }],
+    ['a prebuilt manager with adapter options', { manager, eager: true, cookieFor: () => undefined }],
   ])('accepts %s', (_name, options) => {
     expect(typeof session(options)).toBe('function');
   });
@@ -43,7 +49,7 @@ describe('ExpressSessionOptions', () => {
   it.each<[string, string, unknown]>([
     ['eager as a string', 'eager', { store, eager: 'yes' }],
     ['eager as a number', 'eager', { store, eager: 1 }],
-    ['cookie that is not a function', 'cookie', { store, cookie: { domain: 'x' } }],
+    ['cookieFor that is not a function', 'cookieFor', { store, cookieFor: { domain: 'x' } }],
     ['a policy given as a string', 'policy', { store, policy: 'readOnly' }],
     ['a policy with a misspelt flag', 'policy', { store, policy: { readonly: true } }],
     ['a policy flag that is not a boolean', 'policy', { store, policy: { failOpen: 'yes' } }],
@@ -88,7 +94,11 @@ describe.each<[string, ExpressFactory]>([
     const app = factory();
     app.use(session({ store: createMemoryStore(), eager: (req) => req.url?.startsWith('/eager') === true }));
     app.get('/:where', (req, res) => {
-      res.send(req.session === undefined ? 'lazy' : 'loaded');
+      try {
+        res.send(req.session ? 'loaded' : 'none');
+      } catch (error) {
+        res.send(error instanceof SessionNotLoaded && error.code === 'NOT_LOADED' ? 'lazy' : 'other');
+      }
     });
     server = await listen(app);
     const client = new Client(server.url);

@@ -24,10 +24,10 @@ export async function listen(app: FastifyInstance): Promise<RunningServer> {
 /** The plugin on Fastify 5, for the HTTP suite. */
 export const fastifyAdapter: AdapterUnderTest = {
   async start(setup, handler) {
-    const { cookie } = setup;
+    const { cookieFor } = setup;
     const options = {
       ...setup.options,
-      ...(cookie ? { cookieFor: (request) => cookie(request.url.split('?')[0] ?? '/') } : {}),
+      ...(cookieFor ? { cookieFor: (request) => cookieFor(request.url.split('?')[0] ?? '/') } : {}),
     } as FastifySessionOptions;
     const app = Fastify();
     app.register(session, options);

@@ -1,4 +1,4 @@
-import { generateSessionKey } from '@sess/core';
+import { generateSessionKey } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
 import type { SetCookie } from './client.js';
 import type { SuiteContext } from './context.js';

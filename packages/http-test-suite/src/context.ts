@@ -2,14 +2,13 @@ import {
   type CookieOverrides,
   createMemoryStore,
   type RoutePolicy,
-  type SessionBackend,
   type SessionManagerOptions,
-  type SessionStore,
 } from '@sess/core';
+import type { BackendProvider, SessionBackend, SessionStore } from '@sess/core/store';
 import { createTestClock, type TestClock } from '@sess/core/testing';
 import { onTestFinished } from 'vitest';
 import { Client } from './client.js';
-import { type CallCounter, countCalls } from './counting.js';
+import { type CallCounter, countCalls, createCallCounter } from './counting.js';
 import type {
   AdapterUnderTest,
   HttpSuiteOptions,
@@ -21,8 +20,9 @@ import type {
 /** Options of one test server. */
 export interface ServeOptions {
   /** Manager options (and `eager`) beside the storage. */
-  options?: Omit<SessionManagerOptions, 'store' | 'backend'> & { eager?: boolean; policy?: RoutePolicy };
-  cookie?: (path: string) => CookieOverrides | undefined;
+  options?: Omit<SessionManagerOptions, 'store'> & { eager?: boolean; policy?: RoutePolicy };
+  /** Per-request cookie overrides (the adapter's `cookieFor`), by request path. */
+  cookieFor?: (path: string) => CookieOverrides | undefined;
   /** Storage for this server instead of a fresh one from the storage under test. */
   storage?: StorageInstance;
 }
@@ -32,19 +32,24 @@ export interface TestServer {
   url: string;
   /** A new browser-like client. */
   client(): Client;
-  /** Calls the manager made on the storage (store methods, or backend methods for a backend). */
+  /**
+   * Calls the manager made on the storage: store methods for a server store, or the methods of the backend
+   * a provider built (the cookie engine).
+   */
   counter: CallCounter;
   /**
-   * Storage I/O so far: every store call for a server store; for a backend, its writes (`save`, `touch`,
-   * `destroy`), since its `load` only reads the request's cookies.
+   * Storage I/O so far: every store call for a server store; for a provider's backend, its writes (`save`,
+   * `touch`, `destroy`), since its `open` only reads the request's cookies.
    */
   io(): number;
+  /** Loads so far: store `load`, or backend `open` (which reads the request's cookies). */
+  loads(): number;
   /** Storage writes so far: store `create`/`update`/`touch`/`destroy`, or backend `save`/`touch`/`destroy`. */
   writes(): number;
   /** The store itself, uncounted, when the storage is a server store. */
   store: SessionStore | undefined;
-  /** The backend itself, uncounted, when the storage is a backend. */
-  backend: SessionBackend | undefined;
+  /** The backend a provider built for this server's manager, uncounted; undefined for a server store. */
+  readonly backend: SessionBackend | undefined;
   clock: TestClock;
 }
 
@@ -81,42 +86,67 @@ export function suiteContext(adapter: AdapterUnderTest, options: HttpSuiteOption
     async serve(handler, serveOptions = {}) {
       const clock = createTestClock(Date.now());
       const instance = serveOptions.storage ?? (await createStorage(clock));
-      let counted: { store: SessionStore } | { backend: SessionBackend };
-      let counter: CallCounter;
-      if ('store' in instance) {
-        const { wrapped, counter: c } = countCalls(instance.store);
-        counted = { store: wrapped };
-        counter = c;
-      } else {
-        const { wrapped, counter: c } = countCalls(instance.backend);
-        counted = { backend: wrapped };
-        counter = c;
-      }
+      const counted = countStorage(instance.store);
+      const counter = counted.counter;
       const server = await adapter.start(
         {
-          options: { clock, ...counted, ...serveOptions.options },
-          ...(serveOptions.cookie ? { cookie: serveOptions.cookie } : {}),
+          options: { clock, store: counted.store, ...serveOptions.options },
+          ...(serveOptions.cookieFor ? { cookieFor: serveOptions.cookieFor } : {}),
         },
         handler,
       );
       onTestFinished(() => server.close());
+      const isStore = counted.built === undefined;
       return {
         url: server.url,
         client: () => new Client(server.url),
         counter,
         io: () =>
-          'store' in instance
+          isStore
             ? counter.total()
             : counter.count('save') + counter.count('touch') + counter.count('destroy'),
+        loads: () => counter.count(isStore ? 'load' : 'open'),
         writes: () =>
           ['create', 'update', 'save', 'touch', 'destroy'].reduce(
             (sum, method) => sum + counter.count(method),
             0,
           ),
-        store: 'store' in instance ? instance.store : undefined,
-        backend: 'backend' in instance ? instance.backend : undefined,
+        store: isStore ? (instance.store as SessionStore) : undefined,
+        get backend() {
+          return counted.built?.();
+        },
         clock,
       };
     },
   };
+}
+
+/** True for a backend provider (the cookie engine), false for a server store. */
+function isProvider(store: SessionStore | BackendProvider): store is BackendProvider {
+  return typeof (store as Partial<BackendProvider>).createBackend === 'function';
+}
+
+/**
+ * The storage with its calls counted: a server store wrapped as it is; a provider wrapped so that the
+ * backend it builds is counted (`built` returns that backend, uncounted, once the manager built it).
+ */
+function countStorage(store: SessionStore | BackendProvider): {
+  store: SessionStore | BackendProvider;
+  counter: CallCounter;
+  built?: () => SessionBackend | undefined;
+} {
+  if (!isProvider(store)) {
+    const { wrapped, counter } = countCalls(store);
+    return { store: wrapped, counter };
+  }
+  const counter = createCallCounter();
+  let backend: SessionBackend | undefined;
+  const provider: BackendProvider = {
+    name: store.name,
+    createBackend(settings) {
+      backend = store.createBackend(settings);
+      return countCalls(backend, counter).wrapped;
+    },
+  };
+  return { store: provider, counter, built: () => backend };
 }

@@ -86,7 +86,7 @@ export function cookieAttributeTests(context: SuiteContext): void {
 
     it('applies per-request cookie overrides', async () => {
       const options: ServeOptions = {
-        cookie: (path) =>
+        cookieFor: (path) =>
           path === '/count' ? { domain: 'tenant.example.test', sameSite: 'Strict' } : undefined,
       };
       const { cookie } = await issued('/count', options);

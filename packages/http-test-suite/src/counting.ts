@@ -10,12 +10,27 @@ export interface CallCounter {
   reset(): void;
 }
 
-/**
- * Wraps `target` so every method call is counted, then delegated unchanged. `I/O` here means any call of
- * the storage: the suite asserts exact counts where they matter (a route that never asks does none).
- */
-export function countCalls<T extends object>(target: T): { wrapped: T; counter: CallCounter } {
+/** A counter with no calls yet. */
+export function createCallCounter(): CallCounter {
   const calls = new Map<string, number>();
+  return {
+    calls,
+    count: (method) => calls.get(method) ?? 0,
+    total: () => [...calls.values()].reduce((sum, n) => sum + n, 0),
+    reset: () => calls.clear(),
+  };
+}
+
+/**
+ * Wraps `target` so every method call is counted (into `counter`, a new one by default), then delegated
+ * unchanged. `I/O` here means any call of the storage: the suite asserts exact counts where they matter (a
+ * route that never asks does none).
+ */
+export function countCalls<T extends object>(
+  target: T,
+  counter: CallCounter = createCallCounter(),
+): { wrapped: T; counter: CallCounter } {
+  const calls = counter.calls;
   const wrapped = new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
@@ -26,11 +41,5 @@ export function countCalls<T extends object>(target: T): { wrapped: T; counter: 
       };
     },
   });
-  const counter: CallCounter = {
-    calls,
-    count: (method) => calls.get(method) ?? 0,
-    total: () => [...calls.values()].reduce((sum, n) => sum + n, 0),
-    reset: () => calls.clear(),
-  };
   return { wrapped, counter };
 }

@@ -1,4 +1,4 @@
-import type { SessionStore } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 
 /** Store operations the failing double can break. */
 export type StoreOperation = 'load' | 'create' | 'update' | 'touch' | 'destroy';

@@ -7,7 +7,7 @@ export {
   suiteContext,
   type TestServer,
 } from './context.js';
-export { type CallCounter, countCalls } from './counting.js';
+export { type CallCounter, countCalls, createCallCounter } from './counting.js';
 export { concerns, describeAdapter } from './describe-adapter.js';
 export { createFailingStore, type FailureMode, type StoreOperation } from './failing-store.js';
 export { standardRoutes } from './routes.js';

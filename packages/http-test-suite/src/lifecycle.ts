@@ -61,7 +61,7 @@ export function lifecycleTests(context: SuiteContext): void {
     });
 
     it('answers 400 without a cookie when the record vanished during the request (logged out elsewhere)', async () => {
-      let store: { destroy(key: string): Promise<void> } | undefined;
+      let store: { destroy(id: string): Promise<unknown> } | undefined;
       const vanish: SuiteHandler = async (request) => {
         if (request.path !== '/vanish') return standardRoutes(request);
         const session = await request.getSession();

@@ -1,4 +1,5 @@
-import { createMemoryStore, type SessionStore } from '@sess/core';
+import { createMemoryStore } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from './context.js';
 import { createFailingStore } from './failing-store.js';

@@ -15,7 +15,8 @@ async function show(request: SuiteRequest): Promise<SuiteResponse> {
  * - `/expiry?seconds=N` (`null` for the default): stores `num_visits` and sets the expiry;
  * - `/flush`, `/cycle`: `flush()` / `cycleKey()`, answering the data;
  * - `/status?code=N`: stores `num_visits` and answers with status N;
- * - `/sync`: answers from the synchronous `session` property (undefined unless loaded);
+ * - `/sync`: answers from the synchronous `session` property; before the load it throws
+ *   `SessionNotLoaded`, answered as `not loaded: <code>` naming the ways out;
  * - `/twice`: asks for the session twice concurrently, answers whether both are one object.
  */
 export const standardRoutes: SuiteHandler = async (request) => {
@@ -58,7 +59,13 @@ export const standardRoutes: SuiteHandler = async (request) => {
       return { status: Number(request.query.get('code')), body: 'status' };
     }
     case '/sync':
-      return { body: request.session === undefined ? 'undefined' : JSON.stringify(request.session.toJSON()) };
+      try {
+        const session = request.session;
+        return { body: session ? JSON.stringify(session.toJSON()) : String(session) };
+      } catch (error) {
+        const { code, message } = error as { code?: string; message: string };
+        return { body: `not loaded: ${code} ${message}` };
+      }
     case '/twice': {
       const [a, b] = await Promise.all([request.getSession(), request.getSession()]);
       return { body: String(a === b) };

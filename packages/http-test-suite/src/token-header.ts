@@ -61,14 +61,14 @@ export function tokenHeaderTests(context: SuiteContext): void {
 
     it('works with the storage under test when it is a server store, and is refused at start otherwise', async () => {
       const instance = await createStorage(createTestClock(Date.now()));
-      if ('store' in instance) {
+      if (typeof (instance.store as { createBackend?: unknown }).createBackend !== 'function') {
         const server = await serve(standardRoutes, { storage: instance, options: { tokenHeader: BEARER } });
         const client = server.client();
         const token = (await client.get('/count')).headers.get('x-session-token') as string;
         expect((await client.get('/count', { authorization: `Bearer ${token}` })).body).toBe('2');
       } else {
         const started = adapter.start(
-          { options: { backend: instance.backend, tokenHeader: BEARER } },
+          { options: { store: instance.store, tokenHeader: BEARER } },
           standardRoutes,
         );
         await expect(started).rejects.toBeInstanceOf(SessionConfigError);

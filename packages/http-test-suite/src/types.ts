@@ -3,11 +3,10 @@ import type {
   CookieOverrides,
   RoutePolicy,
   Session,
-  SessionBackend,
   SessionData,
   SessionManagerOptions,
-  SessionStore,
 } from '@sess/core';
+import type { BackendProvider, SessionStore } from '@sess/core/store';
 
 /** What a suite route sees of a request, whatever the framework. */
 export interface SuiteRequest {
@@ -17,8 +16,11 @@ export interface SuiteRequest {
   query: URLSearchParams;
   /** The adapter's `getSession()` (`ctx.getSession()`, `req.getSession()`). */
   getSession(): Promise<Session<SessionData>>;
-  /** The adapter's synchronous `session` property (`ctx.session`, `req.session`). */
-  readonly session: Session<SessionData> | undefined;
+  /**
+   * The adapter's synchronous `session` property (`ctx.session`, `req.session`): the session once loaded;
+   * reading it before throws `SessionNotLoaded`.
+   */
+  readonly session: Session<SessionData> | null | undefined;
 }
 
 /** What a suite route answers; the adapter sends it as it would any response. */
@@ -39,8 +41,8 @@ export interface AdapterSetup {
    * `policy` (the route policy, here the same for every request).
    */
   options: SessionManagerOptions & { eager?: boolean; policy?: RoutePolicy };
-  /** When present, wire it into the adapter's per-request `cookie` option, called with the request path. */
-  cookie?: (path: string) => CookieOverrides | undefined;
+  /** When present, wire it into the adapter's per-request `cookieFor` option, called with the request path. */
+  cookieFor?: (path: string) => CookieOverrides | undefined;
 }
 
 /** A running test server. */
@@ -60,10 +62,14 @@ export interface AdapterUnderTest {
   start(setup: AdapterSetup, handler: SuiteHandler): Promise<RunningServer>;
 }
 
-/** Storage of one test: a server store, or a session backend that is not one (the cookie engine). */
-export type StorageInstance =
-  | { store: SessionStore; close?: () => Promise<void> }
-  | { backend: SessionBackend; close?: () => Promise<void> };
+/**
+ * Storage of one test: what the manager's `store` option takes — a server store, or a backend provider
+ * (the cookie engine's `createCookieStore(…)`).
+ */
+export interface StorageInstance {
+  store: SessionStore | BackendProvider;
+  close?: () => Promise<void>;
+}
 
 /** Context handed to a storage factory. */
 export interface StorageContext {
@@ -82,7 +88,7 @@ export interface StorageUnderTest {
   create(context: StorageContext): StorageInstance | Promise<StorageInstance>;
   /**
    * A well-formed cookie value no server issued (a random key for server stores, a value sealed with a
-   * foreign secret for cookie backends). @default a random 32-character session key
+   * foreign secret for the cookie engine). @default a random 32-character session key
    */
   forge?(): string;
   /**
@@ -93,7 +99,7 @@ export interface StorageUnderTest {
   /**
    * Storage whose sessions are sealed or signed with an older secret and storage that reads them but
    * seals with a newer one (shared data), for the re-seal case: a read-only request re-issues the
-   * cookie once. Only for backends that rotate secrets.
+   * cookie once. Only for engines that rotate secrets.
    */
   reseal?(context: StorageContext): Promise<{ old: StorageInstance; current: StorageInstance }>;
 }

@@ -2,6 +2,7 @@ import { createMemoryStore } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import {
   countCalls,
+  createCallCounter,
   createFailingStore,
   flipLastCharacter,
   isDeletion,
@@ -39,11 +40,25 @@ describe('the suite’s own helpers', () => {
   });
 
   it('fails the listed operations of the double only while failing is on', async () => {
+    const id = 'k'.repeat(32);
     const double = createFailingStore(createMemoryStore(), ['load']);
-    await expect(double.load('k')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(double.load(id)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     double.failing = false;
-    expect(await double.load('k')).toBeNull();
+    expect(await double.load(id)).toBeNull();
     double.failing = true;
-    await expect(double.destroy('k')).resolves.toBeUndefined();
+    // Contract v2: destroy answers the record's metadata as it was, or null when there was none.
+    await expect(double.destroy(id)).resolves.toBeNull();
+  });
+
+  it('counts the calls of the backend a provider builds, into one counter', () => {
+    const counter = createCallCounter();
+    const backend = { name: 'b', open: () => 1, clear: () => [] };
+    const { wrapped } = countCalls(backend, counter);
+    wrapped.open();
+    wrapped.open();
+    wrapped.clear();
+    expect(counter.count('open')).toBe(2);
+    expect(counter.total()).toBe(3);
+    expect(wrapped.name).toBe('b');
   });
 });

@@ -1,14 +1,19 @@
+export { type App, type AppOptions, serveApp, startApp } from './apps.js';
+export * from './engines/index.js';
 export {
-  type App,
+  ADAPTER_NAMES,
+  type AdapterName,
   type AppHandler,
-  type AppOptions,
   type AppRequest,
   type AppResponse,
   FRAMEWORKS,
   type Framework,
-  serveApp,
-} from './apps.js';
-export * from './engines/index.js';
-export { type Gate, type GatedOperation, type GatedStore, gateStore } from './gate.js';
-export { appRoutes } from './routes.js';
+  type FrameworkEntry,
+  frameworkEntry,
+  majorsOf,
+  NEWEST_FRAMEWORKS,
+  newestOf,
+} from './frameworks/index.js';
+export { type Gate, type GatedOperation, type GatedStore, gateStore, type StoreCall } from './gate.js';
+export { appRoutes, atPath } from './routes.js';
 export { suiteStorage } from './suite-storage.js';

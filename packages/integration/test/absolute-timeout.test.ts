@@ -1,7 +1,7 @@
 import { createSessionManager, SessionConfigError } from '@sess/core';
 import { session as expressSession } from '@sess/express';
 import { session as koaSession } from '@sess/koa';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoutes, openEngines, serveApp } from '../src/index.js';
 import {
@@ -63,12 +63,12 @@ for (const engine of engines.filter((candidate) => candidate.name !== 'django'))
 }
 
 const django = engines.find((candidate) => candidate.name === 'django');
-const refusing: [string, () => Promise<{ store: never } | { backend: never }>][] = [
+const refusing: [string, () => Promise<{ store: never }>][] = [
   ['PostgreSQL (Django mode)', async () => ({ store: (await django?.storage())?.store as never })],
   [
     'the sealed cookie engine',
     async () => ({
-      backend: createCookieBackend({ secrets: ['integration-absolute-0123456789abcdefghij'] }) as never,
+      store: createCookieStore({ secretKey: 'integration-absolute-0123456789abcdefghij' }) as never,
     }),
   ],
 ];

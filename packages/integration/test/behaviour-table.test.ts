@@ -2,13 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type BackendCapabilities,
-  createMemoryStore,
-  createStoreBackend,
-  type SessionBackend,
-} from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createMemoryStore, createSessionManager, type StoreOption } from '@sess/core';
+import type { BackendCapabilities, SessionBackend } from '@sess/core/store';
+import { createCookieStore } from '@sess/store-cookie';
 import { createDbStore, createDjangoDbStore } from '@sess/store-db';
 import { createFileStore } from '@sess/store-file';
 import { createMemcachedStore } from '@sess/store-memcached';
@@ -45,7 +41,8 @@ const cells = BEHAVIOURS.flatMap((behaviour) =>
   ),
 );
 
-// Backends built without I/O (clients that never connect), only to read their declared capabilities.
+// Backends built without I/O (clients that never connect), only to read their declared capabilities: the
+// backend a manager binds for each store.
 const directory = mkdtempSync(path.join(os.tmpdir(), 'sess-behaviour-'));
 const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
 const redis = new Redis({ lazyConnect: true });
@@ -56,14 +53,15 @@ afterAll(async () => {
   memcached.end();
   await pool.end();
 });
+const backendOf = (store: StoreOption): SessionBackend => createSessionManager({ store }).backend;
 const backends: Record<TableEngine, SessionBackend> = {
-  memory: createStoreBackend(createMemoryStore()),
-  file: createStoreBackend(createFileStore({ directory })),
-  cookie: createCookieBackend({ secrets: ['behaviour-table-secret-0123456789abcdefghij'] }),
-  db: createStoreBackend(createDbStore(pool)),
-  django: createStoreBackend(createDjangoDbStore(pool, { secretKey: 'behaviour-table-django-secret-key' })),
-  redis: createStoreBackend(createRedisStore(redis)),
-  memcached: createStoreBackend(createMemcachedStore(memcached)),
+  memory: backendOf(createMemoryStore()),
+  file: backendOf(createFileStore({ directory })),
+  cookie: backendOf(createCookieStore({ secretKey: 'behaviour-table-secret-0123456789abcdefghij' })),
+  db: backendOf(createDbStore(pool)),
+  django: backendOf(createDjangoDbStore(pool, { secretKey: 'behaviour-table-django-secret-key' })),
+  redis: backendOf(createRedisStore(redis)),
+  memcached: backendOf(createMemcachedStore(memcached)),
 };
 const declared = (engine: TableEngine, name: keyof BackendCapabilities): boolean =>
   name === 'metadata'

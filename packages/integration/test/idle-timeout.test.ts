@@ -1,5 +1,5 @@
 import { createSessionManager, type SessionManager } from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoutes, openEngines, type RawRecord, serveApp } from '../src/index.js';
 import {
@@ -50,7 +50,7 @@ const subjects: Subject[] = [
     realTime: false,
     open: async (timeline) => ({
       manager: createSessionManager(
-        withClock(timeline, { backend: createCookieBackend({ secrets: [SECRET] }), cookieAge: COOKIE_AGE }),
+        withClock(timeline, { store: createCookieStore({ secretKey: SECRET }), cookieAge: COOKIE_AGE }),
       ),
     }),
   },

@@ -1,5 +1,5 @@
 import { createSessionManager, isSessionError, type SessionManager } from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type App, appRoutes, FRAMEWORKS, openEngines, serveApp } from '../src/index.js';
 
@@ -24,7 +24,7 @@ const managers: [string, () => Promise<SessionManager>][] = [
     'the sealed cookie engine',
     async () =>
       createSessionManager({
-        backend: createCookieBackend({ secrets: ['integration-owners-secret-0123456789abcdef'] }),
+        store: createCookieStore({ secretKey: 'integration-owners-secret-0123456789abcdef' }),
       }),
   ],
 ];

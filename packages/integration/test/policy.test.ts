@@ -1,9 +1,9 @@
 import { type Clock, createSessionManager, isSessionError, type SessionManager } from '@sess/core';
 import { createTestClock } from '@sess/core/testing';
 import { createFailingStore } from '@sess/http-test-suite';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appRoutes, FRAMEWORKS, openEngines, type RawRecord, serveApp } from '../src/index.js';
+import { appRoutes, atPath, FRAMEWORKS, openEngines, type RawRecord, serveApp } from '../src/index.js';
 
 /**
  * Per-route policy over each engine: a read-only route (`/ro/…`) reads the session but never writes,
@@ -16,7 +16,7 @@ afterAll(close);
 
 const readOnlyPolicy = (path: string) => (path.startsWith('/ro/') ? { readOnly: true } : undefined);
 const routes: typeof appRoutes = (request) =>
-  appRoutes(request.path.startsWith('/ro/') ? { ...request, path: request.path.slice(3) } : request);
+  appRoutes(request.path.startsWith('/ro/') ? atPath(request, request.path.slice(3)) : request);
 
 /** A manager over fresh storage on `clock`, and the raw reader when there is storage to read. */
 type Subject = [
@@ -45,7 +45,7 @@ const subjects: Subject[] = [
     'the sealed cookie engine',
     async (clock) => ({
       manager: createSessionManager({
-        backend: createCookieBackend({ secrets: ['integration-policy-secret-0123456789abcdef'] }),
+        store: createCookieStore({ secretKey: 'integration-policy-secret-0123456789abcdef' }),
         clock,
         touchInterval: 60,
       }),

@@ -1,7 +1,7 @@
 import { createSessionManager, SessionConfigError } from '@sess/core';
 import { session as expressSession } from '@sess/express';
 import { session as koaSession } from '@sess/koa';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoutes, openEngines, serveApp } from '../src/index.js';
 import {
@@ -67,7 +67,7 @@ for (const engine of engines) {
 describe('the sealed cookie engine', () => {
   it('key rotation: refused at construction by both adapters (no server-side key to rotate)', () => {
     const options = {
-      backend: createCookieBackend({ secrets: ['integration-rotation-0123456789abcdefghij'] }),
+      store: createCookieStore({ secretKey: 'integration-rotation-0123456789abcdefghij' }),
       rotateInterval: INTERVAL,
     };
     for (const build of [

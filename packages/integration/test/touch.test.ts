@@ -1,5 +1,5 @@
 import { createSessionManager, type SessionManager } from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoutes, openEngines, type RawRecord, serveApp } from '../src/index.js';
 import {
@@ -50,7 +50,7 @@ const subjects: Subject[] = [
     open: async (timeline) => ({
       manager: createSessionManager(
         withClock(timeline, {
-          backend: createCookieBackend({ secrets: ['integration-touch-secret-0123456789abcdefgh'] }),
+          store: createCookieStore({ secretKey: 'integration-touch-secret-0123456789abcdefgh' }),
           touchInterval: INTERVAL,
         }),
       ),

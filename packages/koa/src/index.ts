@@ -1,3 +1,4 @@
+export type { SessionCallback, SessionCookie } from '@sess/core/adapter';
 export {
   type KoaSession,
   type KoaSessionMiddleware,

@@ -25,10 +25,10 @@ export async function listen(app: Pick<Koa, 'listen'>): Promise<RunningServer> {
 export function koaAdapter(KoaClass: typeof Koa): AdapterUnderTest {
   return {
     async start(setup, handler) {
-      const { cookie } = setup;
+      const { cookieFor } = setup;
       const options: KoaSessionOptions = {
         ...setup.options,
-        ...(cookie ? { cookie: (ctx) => cookie(ctx.path) } : {}),
+        ...(cookieFor ? { cookieFor: (ctx) => cookieFor(ctx.path) } : {}),
       };
       const app = new KoaClass().use(session(options));
       app.silent = true;

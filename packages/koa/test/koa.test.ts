@@ -3,16 +3,16 @@ import {
   createMemoryStore,
   createSessionManager,
   isSessionError,
-  type Session,
   SessionAlreadyCommitted,
   SessionConfigError,
+  SessionNotLoaded,
   SessionStoreError,
 } from '@sess/core';
 import { Client, createFailingStore, type RunningServer } from '@sess/http-test-suite';
 import Koa3, { type DefaultState } from 'koa';
 import Koa2 from 'koa2';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { type KoaSessionOptions, type SessionContext, session } from '../src/index.js';
+import { type KoaSession, type KoaSessionOptions, type SessionContext, session } from '../src/index.js';
 import { listen } from './harness.js';
 
 type Cart = { items: string[]; num_visits?: number };
@@ -34,7 +34,7 @@ describe('KoaSessionOptions', () => {
     ['manager options', { store, cookieName: 'sid' }],
     ['eager: true', { store, eager: true }],
     ['eager as a function', { store, eager: (ctx) => ctx.path === '/' }],
-    ['a cookie function', { store, cookie: () => ({ domain: 'example.test' }) }],
+    ['a cookieFor function', { store, cookieFor: () => ({ domain: 'example.test' }) }],
     ['a static route policy', { store, policy: { readOnly: true, failOpen: true } }],
     ['a route policy per request', { store, policy: () => ({ readOnly: true }) }],
     ['a prebuilt manager', { manager }],
@@ -49,7 +49,7 @@ describe('KoaSessionOptions', () => {
 
   it.each<[string, string, unknown]>([
     ['eager as a string', 'eager', { store, eager: 'yes' }],
-    ['cookie that is not a function', 'cookie', { store, cookie: { domain: 'x' } }],
+    ['cookieFor that is not a function', 'cookieFor', { store, cookieFor: { domain: 'x' } }],
     ['a policy given as a string', 'policy', { store, policy: 'readOnly' }],
     ['a policy with a misspelt flag', 'policy', { store, policy: { readonly: true } }],
     ['a policy flag that is not a boolean', 'policy', { store, policy: { failOpen: 'yes' } }],
@@ -67,10 +67,11 @@ describe('KoaSessionOptions', () => {
   it('types ctx.getSession() and ctx.session for the middleware chained after it', () => {
     const app = new Koa3().use(session<Cart>({ store }));
     app.use(async (ctx) => {
-      expectTypeOf(ctx.getSession).returns.resolves.toEqualTypeOf<Session<Cart>>();
-      expectTypeOf(ctx.session).toEqualTypeOf<Session<Cart> | undefined>();
+      expectTypeOf(ctx.getSession).returns.resolves.toEqualTypeOf<KoaSession<Cart>>();
+      // The getter throws SessionNotLoaded before the load, so what it returns is always a session.
+      expectTypeOf(ctx.session).toEqualTypeOf<KoaSession<Cart>>();
     });
-    expectTypeOf<SessionContext<Cart>['getSession']>().returns.resolves.toEqualTypeOf<Session<Cart>>();
+    expectTypeOf<SessionContext<Cart>['getSession']>().returns.resolves.toEqualTypeOf<KoaSession<Cart>>();
   });
 });
 
@@ -242,7 +243,11 @@ describe.each<[string, typeof Koa3]>([
       { store: createMemoryStore(), eager: (ctx) => ctx.path === '/eager' },
       (app) => {
         app.use(async (ctx) => {
-          ctx.body = ctx.session === undefined ? 'lazy' : 'loaded';
+          try {
+            ctx.body = ctx.session ? 'loaded' : 'none';
+          } catch (error) {
+            ctx.body = error instanceof SessionNotLoaded && error.code === 'NOT_LOADED' ? 'lazy' : 'other';
+          }
         });
       },
     );
@@ -265,7 +270,7 @@ describe.each<[string, typeof Koa3]>([
   });
 
   it('a session written after the commit throws SessionAlreadyCommitted', async () => {
-    let kept: Session<Cart> | undefined;
+    let kept: KoaSession<Cart> | undefined;
     const { client } = await start({ store: createMemoryStore() }, (app) => {
       app.use(async (ctx) => {
         kept = await ctx.getSession();

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SessionConfigError } from '@sess/core';
 import { STORE_NAME, TABLE_NAME_EXPECTED } from './options.js';
-import { parseTableName, quoteIdentifier, type TableName } from './table-name.js';
-
-/** Django's table for `django.contrib.sessions.models.Session`. */
-export const DJANGO_TABLE_NAME = 'django_session';
+import { lockedMigration } from './query-runner.js';
+import { DJANGO_TABLE_NAME, parseTableName, quoteIdentifier, type TableName } from './table-name.js';
 
 /** PostgreSQL's identifier limit, which Django's index names respect. */
 const MAX_NAME_LENGTH = 63;
@@ -50,8 +48,7 @@ export function djangoSchemaSql(tableName: string = DJANGO_TABLE_NAME): string {
   return djangoTableDdl(table);
 }
 
-/** The Django-mode migration: the DDL behind a transaction-scoped advisory lock, as one implicit transaction. */
+/** The migration of Django's table, for development and tests (see {@link lockedMigration}). */
 export function djangoMigrationSql(table: TableName): string {
-  const lockKey = `@sess/store-db:django:${table.schema ?? ''}.${table.table}`;
-  return `SELECT pg_advisory_xact_lock(hashtext('${lockKey}'));\n${djangoTableDdl(table)}`;
+  return lockedMigration(`@sess/store-db:django:${table.schema ?? ''}.${table.table}`, djangoTableDdl(table));
 }

@@ -1,4 +1,4 @@
-import type { SessionData } from '@sess/core';
+import type { SessionData } from '@sess/core/store';
 
 /**
  * `jsonb` refuses two things JSON itself allows: the NUL character (`\u0000`, PostgreSQL text cannot hold

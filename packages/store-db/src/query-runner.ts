@@ -65,3 +65,12 @@ export function createQueryRunner(
     },
   };
 }
+
+/**
+ * A migration as `migrate()` sends it: `ddl` behind a transaction-scoped advisory lock on `lockKey`, as one
+ * multi-statement query (one implicit transaction), so app instances starting together do not race on
+ * `CREATE TABLE IF NOT EXISTS` (which is not safe against a concurrent create on its own).
+ */
+export function lockedMigration(lockKey: string, ddl: string): string {
+  return `SELECT pg_advisory_xact_lock(hashtext('${lockKey}'));\n${ddl}`;
+}

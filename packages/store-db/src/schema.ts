@@ -1,17 +1,20 @@
 import { SessionConfigError } from '@sess/core';
 import { STORE_NAME, TABLE_NAME_EXPECTED } from './options.js';
+import { lockedMigration } from './query-runner.js';
 import { DEFAULT_TABLE_NAME, parseTableName, quoteIdentifier, type TableName } from './table-name.js';
 
 /**
  * The DDL of the session table, idempotent (`IF NOT EXISTS` everywhere) so it can run at every start.
  * `sql/schema.sql` in the package is this text for the default table, for migration tools.
  *
- * - `key`: the session key (32 `[a-z0-9]`), primary key.
+ * - `key`: the record id (a 32-character key, or its 40-character hash with `hashKeysAtRest`), primary key.
  * - `data`: the session data as `jsonb` (top-level keys are updated in place by delta writes).
  * - `expires_at`: when the row stops being a session; indexed for `clearExpired()`.
  * - `created_at`, `last_seen_at`: record metadata (creation survives key cycling; last save or touch).
  * - `owner`: the user the session is bound to, or null; partial index for listing a user's sessions.
  * - `deadline`: the absolute deadline no activity extends, or null.
+ * - `lifetime`: the session's own sliding lifetime in seconds (`0`: a fixed instant), or null (the app's).
+ * - `previous`, `next`: the record ids this record was rotated from and into, or null.
  */
 export function schemaSql(tableName: string = DEFAULT_TABLE_NAME): string {
   const table = parseTableName(tableName);
@@ -31,19 +34,17 @@ CREATE TABLE IF NOT EXISTS ${name.sql} (
   created_at timestamptz NOT NULL,
   last_seen_at timestamptz NOT NULL,
   owner text,
-  deadline timestamptz
+  deadline timestamptz,
+  lifetime integer,
+  previous text,
+  next text
 );
 CREATE INDEX IF NOT EXISTS ${expiresIndex} ON ${name.sql} (expires_at);
 CREATE INDEX IF NOT EXISTS ${ownerIndex} ON ${name.sql} (owner, created_at) WHERE owner IS NOT NULL;
 `;
 }
 
-/**
- * The migration `migrate()` runs: the schema behind a transaction-scoped advisory lock, sent as one
- * multi-statement query (one implicit transaction), so app instances starting together do not race on
- * `CREATE TABLE IF NOT EXISTS` (which is not safe against a concurrent create on its own).
- */
+/** The migration `migrate()` runs for the native table (see {@link lockedMigration}). */
 export function migrationSql(table: TableName): string {
-  const lockKey = `@sess/store-db:${table.schema ?? ''}.${table.table}`;
-  return `SELECT pg_advisory_xact_lock(hashtext('${lockKey}'));\n${tableDdl(table)}`;
+  return lockedMigration(`@sess/store-db:${table.schema ?? ''}.${table.table}`, tableDdl(table));
 }

@@ -10,8 +10,11 @@ export interface TableName {
   readonly sql: string;
 }
 
-/** The default table. */
+/** The default table of the native format. */
 export const DEFAULT_TABLE_NAME = 'sess_session';
+
+/** Django's table for `django.contrib.sessions.models.Session`, the default of the Django format. */
+export const DJANGO_TABLE_NAME = 'django_session';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** PostgreSQL truncates identifiers past 63 bytes; index names add `_expires_at_idx` (15) to the table name. */

@@ -1,7 +1,7 @@
 import { createTestClock } from '@sess/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createDbStore } from '../src/index.js';
-import { newKey, openTestDb, rawRow, record, uniqueTable } from './support.js';
+import { change, newHashedId, newKey, openTestDb, rawRow, record, uniqueTable } from './support.js';
 
 const db = await openTestDb('store_db_clock');
 const HOUR = 3_600_000;
@@ -26,13 +26,17 @@ describe('expiry is judged by the store clock, never the database clock', () => 
 
     clock.set(start + HOUR);
     expect(await store.load(key)).toBeNull();
-    expect(await store.update(key, { ...record({}, start), data: { v: 2 } })).toBe(false);
-    expect(await store.touch(key, start + 2 * HOUR, start + HOUR)).toBe(false);
+    expect(await store.update(key, { data: { v: 2 }, meta: change(start + HOUR) })).toBe(false);
+    expect(await store.touch(key, change(start + HOUR))).toBe(false);
     expect(await store.owners.list('alice')).toEqual([]);
     expect((await raw(key))?.data).toBe('{"v": 1}');
 
     clock.set(start + HOUR - 1);
     expect((await store.load(key))?.data).toEqual({ v: 1 });
+
+    clock.set(start + HOUR);
+    expect(await store.destroy(key)).toBeNull();
+    expect(await raw(key)).toBeNull();
   });
 
   it('a row the real time says is expired is live while the store clock says so', async () => {
@@ -43,7 +47,9 @@ describe('expiry is judged by the store clock, never the database clock', () => 
     expect(await store.create(key, record({ old: true }, past, 60_000))).toBe(true);
     expect((await store.load(key))?.data).toEqual({ old: true });
     expect(await store.clearExpired()).toBe(0);
-    expect(await store.touch(key, past + 120_000, past)).toBe(true);
+    expect(
+      await store.touch(key, change(past, { expiry: { expiresAt: past + 120_000, lifetime: null } })),
+    ).toBe(true);
     expect((await store.load(key))?.expiresAt).toBe(past + 120_000);
   });
 
@@ -85,7 +91,15 @@ describe('expiry is judged by the store clock, never the database clock', () => 
     const clock = createTestClock(at - 1);
     const { store, raw } = await storeWith(clock);
     const key = newKey();
-    const meta = { createdAt: at - 123_457, lastSeenAt: at - 1, owner: 'o', deadline: at + 999_999_999 };
+    const meta = {
+      createdAt: at - 123_457,
+      lastSeenAt: at - 1,
+      owner: 'o',
+      deadline: at + 999_999_999,
+      lifetime: 300,
+      previous: newHashedId(),
+      next: newKey(),
+    };
     expect(await store.create(key, { data: {}, expiresAt: at, meta })).toBe(true);
     expect(await store.load(key)).toEqual({ data: {}, expiresAt: at, meta });
     expect(await raw(key)).toEqual({
@@ -95,6 +109,9 @@ describe('expiry is judged by the store clock, never the database clock', () => 
       lastSeenAt: meta.lastSeenAt,
       owner: 'o',
       deadline: meta.deadline,
+      lifetime: 300,
+      previous: meta.previous,
+      next: meta.next,
     });
     clock.set(at);
     expect(await store.load(key)).toBeNull();

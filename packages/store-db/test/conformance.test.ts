@@ -1,4 +1,4 @@
-import type { SessionStore } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { describeSessionStore } from '@sess/store-test-suite';
 import { createDbStore, type DbStore, decodeJsonText } from '../src/index.js';
 import { openTestDb, quoteTable, uniqueTable } from './support.js';

@@ -1,8 +1,12 @@
-import { createDjangoSigner, DJANGO_SESSION_SALT, type SessionStore } from '@sess/core';
+import { createDjangoSigner, DJANGO_SESSION_SALT } from '@sess/core/codecs';
+import type { SessionStore } from '@sess/core/store';
 import {
+  destroyTests,
   expiryTests,
   lifecycleTests,
+  metadataTests,
   ownerIndexTests,
+  recordIdTests,
   type StoreSuiteOptions,
   serializationTests,
   vanishedTests,
@@ -13,10 +17,12 @@ import { newSecretKey } from './django-support.js';
 import { openTestDb, quoteTable, uniqueTable } from './support.js';
 
 /**
- * The concerns of the conformance suite that hold for a store keeping only what Django keeps. The others
- * compare record metadata (`createdAt`, `owner`, `deadline`), which Django mode cannot store by design:
- * loaded records carry the load time, and an owner or a deadline is refused with `CapabilityMissing`
- * (django-options.test.ts). Delta updates are declared absent, which the lifecycle concern checks.
+ * The concerns of the conformance suite a store without metadata (`capabilities.metadata: false`) runs:
+ * every one that does not compare stored metadata (`createdAt`, `owner`, `deadline`), which Django mode
+ * cannot store by design (loaded records carry the load time). The metadata, destroy and record-id
+ * concerns prove what it does instead: an owner or a deadline is refused with `CapabilityMissing`, what
+ * stores nothing is accepted, and no meta comes back. Delta updates are declared absent, which the
+ * lifecycle concern checks.
  */
 const db = await openTestDb('store_db_django_suite');
 const secretKey = newSecretKey();
@@ -58,5 +64,8 @@ describe('@sess/store-db in Django mode (the conformance concerns that apply)', 
   expiryTests(options);
   vanishedTests(options);
   ownerIndexTests(options);
+  metadataTests(options);
+  destroyTests(options);
+  recordIdTests(options);
   lifecycleTests(options);
 });

@@ -1,4 +1,5 @@
-import { djangoLoads, withSecondsExpiry } from '@sess/core';
+import { djangoLoads } from '@sess/core/codecs';
+import { withSecondsExpiry } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
 import { describeExpiryReadByDjango, djangoAtLeast } from '../../django-interop/src/index.js';
 import { djangoRow, managerFor, nodeRequest, openDjangoWorld } from './django-support.js';

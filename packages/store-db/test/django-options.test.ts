@@ -40,9 +40,9 @@ const invalid: [string, unknown, string][] = [
   [
     'secretKeyFallbacks with an empty key',
     { secretKey, secretKeyFallbacks: ['old', ''] },
-    'secretKeyFallbacks[1]',
+    'secretKeyFallbacks',
   ],
-  ['secretKeyFallbacks with null', { secretKey, secretKeyFallbacks: [null] }, 'secretKeyFallbacks[0]'],
+  ['secretKeyFallbacks with null', { secretKey, secretKeyFallbacks: [null] }, 'secretKeyFallbacks'],
   ['keySalt empty', { secretKey, keySalt: '' }, 'keySalt'],
   ['keySalt a number', { secretKey, keySalt: 1 }, 'keySalt'],
   ['version 3.0 (the legacy format)', { secretKey, version: '3.0' }, 'version'],
@@ -119,8 +119,13 @@ describe('Django mode declares what Django stores, and refuses the rest', () => 
   it('an owner or an absolute deadline cannot be stored: CapabilityMissing, before any I/O', async () => {
     const key = 'k'.repeat(32);
     await expect(store.create(key, record({ owner: 'u1' }))).rejects.toBeInstanceOf(CapabilityMissing);
-    await expect(store.update(key, record({ deadline: Date.now() + 1 }))).rejects.toThrow(
+    const now = Date.now();
+    const deadline = { now, defaultLifetime: 60, deadline: now + 1 };
+    await expect(store.update(key, { data: {}, meta: deadline })).rejects.toThrow(
       /does not support absolute deadlines in Django mode/,
+    );
+    await expect(store.touch(key, { now, defaultLifetime: 60, owner: 'u1' })).rejects.toBeInstanceOf(
+      CapabilityMissing,
     );
   });
 });

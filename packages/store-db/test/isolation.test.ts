@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDbStore } from '../src/index.js';
-import { newKey, openTestDb, rawRow, record, uniqueTable } from './support.js';
+import { change, newKey, openTestDb, rawRow, record, uniqueTable } from './support.js';
 
 const db = await openTestDb('store_db_isolation');
 
@@ -17,8 +17,8 @@ describe('two stores on different tables', () => {
     expect(await b.create(key, record({ side: 'b' }, now, 60_000, owner))).toBe(true);
     expect(await b.create(newKey(), record({}, now, -1))).toBe(true);
 
-    expect(await b.update(key, { ...record({}, now, 60_000, owner), data: { side: 'b2' } })).toBe(true);
-    expect(await b.touch(key, now + 120_000, now)).toBe(true);
+    expect(await b.update(key, { data: { side: 'b2' }, meta: change(now) })).toBe(true);
+    expect(await b.touch(key, change(now))).toBe(true);
     expect(await b.clearExpired()).toBe(1);
     expect(await b.owners.destroyAll(owner)).toBe(1);
 
@@ -28,8 +28,8 @@ describe('two stores on different tables', () => {
       expiresAt: now + 60_000,
     });
     expect(await rawRow(db.pool, tableB, key)).toBeNull();
-    expect((await a.owners.list(owner)).map((row) => row.key)).toEqual([key]);
-    await b.destroy(key);
+    expect((await a.owners.list(owner)).map((row) => row.id)).toEqual([key]);
+    expect(await b.destroy(key)).toBeNull();
     expect(await a.load(key)).not.toBeNull();
   });
 });

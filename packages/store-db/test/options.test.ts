@@ -101,6 +101,7 @@ describe('createDbStore options', () => {
     expect(store.capabilities).toEqual({
       delta: true,
       ownerIndex: true,
+      metadata: true,
       nativeExpiry: false,
       expiryResolution: 'ms',
     });

@@ -6,6 +6,8 @@ import { createDbStore, DEFAULT_TABLE_NAME, schemaSql } from '../src/index.js';
 import { countingPool, newKey, openTestDb, quoteTable, record, uniqueTable } from './support.js';
 
 const db = await openTestDb('store_db_schema');
+/** The columns of the native table. */
+const COLUMN_COUNT = 10;
 
 interface Column {
   column_name: string;
@@ -42,6 +44,9 @@ describe('schema and migrate()', () => {
       { column_name: 'last_seen_at', data_type: 'timestamp with time zone', is_nullable: 'NO' },
       { column_name: 'owner', data_type: 'text', is_nullable: 'YES' },
       { column_name: 'deadline', data_type: 'timestamp with time zone', is_nullable: 'YES' },
+      { column_name: 'lifetime', data_type: 'integer', is_nullable: 'YES' },
+      { column_name: 'previous', data_type: 'text', is_nullable: 'YES' },
+      { column_name: 'next', data_type: 'text', is_nullable: 'YES' },
     ]);
     const found = await indexes('public', table);
     expect(Object.keys(found).sort()).toEqual(
@@ -71,7 +76,7 @@ describe('schema and migrate()', () => {
     const stores = Array.from({ length: 6 }, () => createDbStore(db.pool, { tableName: table }));
     const results = await Promise.allSettled(stores.map((store) => store.migrate()));
     expect(results.map((result) => result.status)).toEqual(Array(6).fill('fulfilled'));
-    expect(await columns('public', table)).toHaveLength(7);
+    expect(await columns('public', table)).toHaveLength(COLUMN_COUNT);
   });
 
   it('uses the default table name sess_session', async () => {
@@ -79,7 +84,7 @@ describe('schema and migrate()', () => {
     expect(store.tableName).toBe(DEFAULT_TABLE_NAME);
     expect(DEFAULT_TABLE_NAME).toBe('sess_session');
     await store.migrate();
-    expect(await columns('public', 'sess_session')).toHaveLength(7);
+    expect(await columns('public', 'sess_session')).toHaveLength(COLUMN_COUNT);
   });
 
   it('creates a schema-qualified table in that schema, with its indexes there', async () => {
@@ -88,7 +93,7 @@ describe('schema and migrate()', () => {
     const store = createDbStore(db.pool, { tableName: `${schema}.sessions` });
     await store.migrate();
     await store.migrate();
-    expect(await columns(schema, 'sessions')).toHaveLength(7);
+    expect(await columns(schema, 'sessions')).toHaveLength(COLUMN_COUNT);
     expect(Object.keys(await indexes(schema, 'sessions')).sort()).toEqual([
       'sessions_expires_at_idx',
       'sessions_owner_idx',
@@ -105,7 +110,7 @@ describe('schema and migrate()', () => {
     const table = `Mixed_${uniqueTable('Case')}`;
     const store = createDbStore(db.pool, { tableName: table });
     await store.migrate();
-    expect(await columns('public', table)).toHaveLength(7);
+    expect(await columns('public', table)).toHaveLength(COLUMN_COUNT);
     expect(await columns('public', table.toLowerCase())).toEqual([]);
   });
 
@@ -134,7 +139,7 @@ describe('schema and migrate()', () => {
     );
     await db.pool.query(`CREATE SCHEMA ${quoteTable(schema)}`);
     expect(await store.load(newKey())).toBeNull();
-    expect(await columns(schema, 'sessions')).toHaveLength(7);
+    expect(await columns(schema, 'sessions')).toHaveLength(COLUMN_COUNT);
   });
 
   it("does not touch the schema with migrate: 'manual', and says what to do when the table is missing", async () => {
@@ -163,7 +168,7 @@ describe('schema and migrate()', () => {
     const table = uniqueTable('schema_sql');
     await db.pool.query(schemaSql(table));
     await db.pool.query(schemaSql(table));
-    expect(await columns('public', table)).toHaveLength(7);
+    expect(await columns('public', table)).toHaveLength(COLUMN_COUNT);
     expect(() => schemaSql('bad name')).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', option: 'tableName' }),
     );

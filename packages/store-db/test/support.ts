@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { generateSessionKey } from '@sess/core';
+import { generateSessionKey, hashSessionKey, type MetaChange } from '@sess/core/store';
 import { createTestDatabase, type TestDatabase } from '@sess/test-harness';
 import pg from 'pg';
 import { afterAll } from 'vitest';
@@ -50,12 +50,15 @@ export interface RawRow {
   lastSeenAt: number;
   owner: string | null;
   deadline: number | null;
+  lifetime: number | null;
+  previous: string | null;
+  next: string | null;
 }
 
 /** Reads the row of `key` from `table` directly, bypassing the store (and its expiry filter). */
 export async function rawRow(pool: pg.Pool, table: string, key: string): Promise<RawRow | null> {
   const { rows } = await pool.query(
-    `SELECT data::text AS data, expires_at, created_at, last_seen_at, owner, deadline FROM ${quoteTable(table)} WHERE key = $1`,
+    `SELECT data::text AS data, expires_at, created_at, last_seen_at, owner, deadline, lifetime, previous, next FROM ${quoteTable(table)} WHERE key = $1`,
     [key],
   );
   const row = rows[0];
@@ -67,6 +70,9 @@ export async function rawRow(pool: pg.Pool, table: string, key: string): Promise
     lastSeenAt: (row.last_seen_at as Date).getTime(),
     owner: row.owner,
     deadline: row.deadline === null ? null : (row.deadline as Date).getTime(),
+    lifetime: row.lifetime,
+    previous: row.previous,
+    next: row.next,
   };
 }
 
@@ -88,3 +94,19 @@ export function record(data: Record<string, unknown>, now: number, ttlMs = 3_600
 
 /** A fresh session key, as core issues them. */
 export const newKey = generateSessionKey;
+
+/** A fresh hashed record id (40 characters), as stored with `hashKeysAtRest`. */
+export const newHashedId = (): string => hashSessionKey(generateSessionKey());
+
+/** Two weeks, the app's default lifetime in these tests (seconds). */
+export const DEFAULT_LIFETIME = 1_209_600;
+
+/** A MetaChange written at `now` that changes only `fields` (the default lifetime is two weeks). */
+export const change = (
+  now: number,
+  fields: Omit<MetaChange, 'now' | 'defaultLifetime'> = {},
+): MetaChange => ({
+  now,
+  defaultLifetime: DEFAULT_LIFETIME,
+  ...fields,
+});

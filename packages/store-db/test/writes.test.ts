@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createDbStore } from '../src/index.js';
-import { countingPool, newKey, openTestDb, quoteTable, rawRow, record, uniqueTable } from './support.js';
+import {
+  change,
+  countingPool,
+  newKey,
+  openTestDb,
+  quoteTable,
+  rawRow,
+  record,
+  uniqueTable,
+} from './support.js';
 
 const db = await openTestDb('store_db_writes');
 
@@ -21,7 +30,8 @@ describe('writes', () => {
     await store.create(key, record({ b: [1, { z: 'ü' }], a: 'x\u0000y' }, now, 60_000, 'carol'));
     const before = await raw(key);
     pool.statements.length = 0;
-    expect(await store.touch(key, now + 7_200_000, now + 5)).toBe(true);
+    const expiry = { expiresAt: now + 7_200_000, lifetime: null };
+    expect(await store.touch(key, change(now + 5, { expiry }))).toBe(true);
     expect(pool.statements).toHaveLength(1);
     expect(pool.statements[0]).not.toMatch(/\bdata\b/);
     const after = await raw(key);
@@ -38,7 +48,7 @@ describe('writes', () => {
       `UPDATE ${quoteTable(table)} SET data = '{"v": "written elsewhere"}' WHERE key = $1`,
       [key],
     );
-    expect(await store.touch(key, now + 120_000, now)).toBe(true);
+    expect(await store.touch(key, change(now))).toBe(true);
     expect((await raw(key))?.data).toBe('{"v": "written elsewhere"}');
   });
 
@@ -56,8 +66,7 @@ describe('writes', () => {
     const updated = await store.update(key, {
       data: { keep: 1, change: 'new', added: { deep: [true] } },
       delta: { set: { change: 'new', added: { deep: [true] } }, unset: ['drop', 'never-there'] },
-      expiresAt: now + 90_000,
-      meta: { createdAt: now, lastSeenAt: now + 1, owner: 'dave' },
+      meta: change(now + 1, { expiry: { expiresAt: now + 90_000, lifetime: null }, owner: 'dave' }),
     });
     expect(updated).toBe(true);
     expect(pool.statements).toHaveLength(1);
@@ -77,7 +86,7 @@ describe('writes', () => {
     const key = newKey();
     await store.create(key, record({ 'a\u0000b': 1, '\uE000': 2, '\uE0002': 3, plain: 4 }, now));
     const delta = { set: { 'n\u0000': '\u0000', '\uE0001': 'm' }, unset: ['a\u0000b', '\uE000'] };
-    expect(await store.update(key, { ...record({}, now), delta })).toBe(true);
+    expect(await store.update(key, { data: {}, delta, meta: change(now) })).toBe(true);
     expect((await store.load(key))?.data).toEqual({
       '\uE0002': 3,
       plain: 4,
@@ -94,7 +103,7 @@ describe('writes', () => {
     await db.pool.query(`UPDATE ${quoteTable(table)} SET data = data || '{"other": 1}' WHERE key = $1`, [
       key,
     ]);
-    expect(await store.update(key, { ...record({}, now), data: { c: 3 } })).toBe(true);
+    expect(await store.update(key, { data: { c: 3 }, meta: change(now) })).toBe(true);
     expect((await store.load(key))?.data).toEqual({ c: 3 });
   });
 
@@ -103,12 +112,14 @@ describe('writes', () => {
     const now = Date.now();
     const key = newKey();
     await store.create(key, record({ a: 1 }, now));
-    await store.destroy(key);
-    expect(await store.update(key, { ...record({}, now), data: { a: 2 } })).toBe(false);
-    expect(await store.update(key, { ...record({}, now), delta: { set: { a: 2 }, unset: [] } })).toBe(false);
-    expect(await store.touch(key, now + 60_000, now)).toBe(false);
+    expect(await store.destroy(key)).not.toBeNull();
+    expect(await store.update(key, { data: { a: 2 }, meta: change(now) })).toBe(false);
+    expect(
+      await store.update(key, { data: {}, delta: { set: { a: 2 }, unset: [] }, meta: change(now) }),
+    ).toBe(false);
+    expect(await store.touch(key, change(now))).toBe(false);
     expect(await raw(key)).toBeNull();
-    await store.destroy(key);
+    expect(await store.destroy(key)).toBeNull();
   });
 
   it('owner index: lists live rows oldest first and destroys all but one, in one statement each', async () => {
@@ -131,12 +142,12 @@ describe('writes', () => {
     await store.create(newKey(), record({}, now, -1, owner));
     await store.create(newKey(), record({}, now, 60_000, `${owner}-other`));
     pool.statements.length = 0;
-    expect((await store.owners.list(owner)).map((row) => row.key)).toEqual(keys);
+    expect((await store.owners.list(owner)).map((row) => row.id)).toEqual(keys);
     expect(pool.statements).toHaveLength(1);
     pool.statements.length = 0;
     expect(await store.owners.destroyAll(owner, keys[1])).toBe(2);
     expect(pool.statements).toHaveLength(1);
-    expect((await store.owners.list(owner)).map((row) => row.key)).toEqual([keys[1]]);
+    expect((await store.owners.list(owner)).map((row) => row.id)).toEqual([keys[1]]);
     expect(await store.owners.list(`${owner}-other`)).toHaveLength(1);
     expect(await store.owners.destroyAll(owner)).toBe(1);
     expect(await store.owners.list(owner)).toEqual([]);

@@ -1,4 +1,4 @@
-import { EXPIRY_KEY, parsePythonIsoFormat, type SessionData } from '@sess/core';
+import { EXPIRY_KEY, parsePythonIsoFormat, type SessionData } from '@sess/core/store';
 
 /** The instant of an ISO `_session_expiry`, or null when the data holds none (or a text that is no date). */
 function isoInstant(data: SessionData): number | null {
@@ -32,4 +32,14 @@ export function djangoExpiresAt(data: SessionData, mtimeMs: number, cookieAge: n
 export function djangoMtime(data: SessionData, expiresAt: number, now: number, cookieAge: number): number {
   if (isoInstant(data) !== null) return now;
   return expiresAt - (ageSeconds(data) ?? cookieAge) * 1000;
+}
+
+/**
+ * The session's own lifetime as Django's data says it (the `meta.lifetime` of a loaded record, which
+ * Django keeps nowhere else): seconds for `_session_expiry` seconds, `0` for an instant (a fixed expiry
+ * no save moves), undefined for the cookie age (none, 0 or a text that is no date).
+ */
+export function djangoLifetime(data: SessionData): number | undefined {
+  if (isoInstant(data) !== null) return 0;
+  return ageSeconds(data) ?? undefined;
 }

@@ -1,24 +1,19 @@
+import { CapabilityMissing } from '@sess/core';
+import { createDjangoSigner } from '@sess/core/codecs';
 import {
-  CapabilityMissing,
-  createDjangoSigner,
   djangoReadsIsoExpiry,
+  isValidSessionKey,
+  type RecordHead,
   type RecordMeta,
+  type ResolvedOptions,
   type SessionData,
   type SessionRecord,
   withSecondsExpiry,
-} from '@sess/core';
-import { djangoExpiresAt, djangoMtime } from './django-expiry.js';
-import {
-  checkOptionNames,
-  type DjangoFileFormatOptions,
-  FORMAT_OPTIONS,
-  resolveDjangoFormatOptions,
-} from './django-options.js';
+} from '@sess/core/store';
+import { djangoExpiresAt, djangoLifetime, djangoMtime } from './django-expiry.js';
+import { DJANGO_FILE_FORMAT_OPTIONS, type DjangoFileFormatOptions } from './django-options.js';
 import type { EncodedFile, FileFormat, RetimedFile, StoredFile } from './file-format.js';
 import { STORE_NAME } from './options.js';
-
-/** A Django session key as its file backend accepts it: `[a-z0-9]` only, at least 8 (bounded here at 64). */
-const DJANGO_KEY = /^[a-z0-9]{8,64}$/;
 
 /** {@link FileFormat} of Django's file backend, with what the format was configured for. */
 export interface DjangoFileFormat extends FileFormat {
@@ -28,16 +23,22 @@ export interface DjangoFileFormat extends FileFormat {
   readonly djangoVersion: string;
 }
 
+/** The format's options after validation. */
+export type ResolvedDjangoFormatOptions = ResolvedOptions<typeof DJANGO_FILE_FORMAT_OPTIONS.specs>;
+
 const isPlainObject = (value: unknown): value is SessionData =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Django keeps no metadata: an owner or an absolute deadline cannot be stored, so they are refused. */
+/** Django keeps only the data: an owner, a deadline or a rotation link cannot be stored, so they are refused. */
 function assertStorable(meta: RecordMeta): void {
   if (meta.owner !== undefined) {
     throw new CapabilityMissing(STORE_NAME, 'session owners in Django mode (capabilities.ownerIndex)');
   }
   if (meta.deadline !== undefined) {
     throw new CapabilityMissing(STORE_NAME, 'absolute deadlines in Django mode (Django stores no metadata)');
+  }
+  if (meta.previous !== undefined || meta.next !== undefined) {
+    throw new CapabilityMissing(STORE_NAME, 'rotation links in Django mode (Django stores no metadata)');
   }
 }
 
@@ -49,14 +50,20 @@ function assertStorable(meta: RecordMeta): void {
  * `SESSION_COOKIE_AGE` when there is none, or 0) after the mtime. Use it with the prefix `'sessionid'`
  * (the cookie name), or through `createDjangoFileStore`, which sets everything up.
  *
+ * Files are named by the raw 32-character session key (Django finds them by it; `capabilities.sharedKeys`).
  * Writes are whole-record (`capabilities.delta` false: Django rewrites files whole and takes no lock) and
- * keep no metadata (`capabilities.metadata` false): a loaded record's `createdAt` and `lastSeenAt` are the
- * file's mtime. A touch moves the mtime only, as Django's expiry does. A file that fails verification is no
- * session (`onInvalidData` hears why), and `clearExpired()` keeps it until its mtime plus the cookie age,
- * as Django's own `clear_expired()` would.
+ * keep only Django's data (`capabilities.metadata` false): a loaded record's `createdAt` and `lastSeenAt`
+ * are the file's mtime, and its `lifetime` is what `_session_expiry` says. A touch moves the mtime only, as
+ * Django's expiry does. A file that fails verification is no session (`onInvalidData` hears why, also
+ * from a sweep), and `clearExpired()` keeps it until its mtime plus the cookie age, as Django's own
+ * `clear_expired()` would.
  */
 export function djangoFileFormat(options: DjangoFileFormatOptions): DjangoFileFormat {
-  const resolved = resolveDjangoFormatOptions(checkOptionNames(options, FORMAT_OPTIONS));
+  return createDjangoFileFormat(DJANGO_FILE_FORMAT_OPTIONS.resolve(options));
+}
+
+/** {@link djangoFileFormat} from options already validated. */
+export function createDjangoFileFormat(resolved: ResolvedDjangoFormatOptions): DjangoFileFormat {
   const { cookieAge, version, onInvalidData } = resolved;
   const signer = createDjangoSigner({
     secret: resolved.secretKey,
@@ -74,11 +81,11 @@ export function djangoFileFormat(options: DjangoFileFormatOptions): DjangoFileFo
     djangoVersion: `${version[0]}.${version[1]}`,
     capabilities: { delta: false, metadata: false, sharedKeys: true },
 
-    isValidKey: (key: string): boolean => typeof key === 'string' && DJANGO_KEY.test(key),
+    isRecordId: (id: string): boolean => isValidSessionKey(id),
 
     encode(record: SessionRecord): EncodedFile {
       assertStorable(record.meta);
-      // The manager stamps lastSeenAt with its clock at the save: the signing time, as Django's time.time().
+      // The write's instant (lastSeenAt) is the signing time, as Django's time.time() at its save.
       const now = record.meta.lastSeenAt;
       const data = isoExpiry ? record.data : withSecondsExpiry(record.data, now);
       return {
@@ -99,15 +106,15 @@ export function djangoFileFormat(options: DjangoFileFormatOptions): DjangoFileFo
       const data = (opened as { value: SessionData }).value;
       // Sub-millisecond digits of an mtime are noise from the float round trip through utimes().
       const mtime = Math.round(file.mtimeMs);
-      return {
-        data,
-        expiresAt: djangoExpiresAt(data, mtime, cookieAge),
-        meta: { createdAt: mtime, lastSeenAt: mtime },
-      };
+      const meta: RecordMeta = { createdAt: mtime, lastSeenAt: mtime };
+      const lifetime = djangoLifetime(data);
+      if (lifetime !== undefined) meta.lifetime = lifetime;
+      return { data, expiresAt: djangoExpiresAt(data, mtime, cookieAge), meta };
     },
 
-    retime(_file: StoredFile, record: SessionRecord, expiresAt: number, lastSeenAt: number): RetimedFile {
-      return { mtimeMs: djangoMtime(record.data, expiresAt, lastSeenAt, cookieAge) };
+    retime(_file: StoredFile, record: SessionRecord, head: RecordHead): RetimedFile {
+      assertStorable(head.meta);
+      return { mtimeMs: djangoMtime(record.data, head.expiresAt, head.meta.lastSeenAt, cookieAge) };
     },
 
     keepUnreadableUntil: (file: StoredFile): number => file.mtimeMs + cookieAge * 1000,

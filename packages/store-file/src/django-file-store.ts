@@ -1,5 +1,5 @@
-import { djangoFileFormat } from './django-file-format.js';
-import { checkOptionNames, type DjangoFileStoreOptions, FORMAT_OPTIONS, fail } from './django-options.js';
+import { createDjangoFileFormat } from './django-file-format.js';
+import { DJANGO_FILE_STORE_OPTIONS, type DjangoFileStoreOptions } from './django-options.js';
 import { createFileStore, type FileStore } from './file-store.js';
 
 /** The Django-mode {@link FileStore}: Django's session directory, file names and signed content. */
@@ -9,18 +9,6 @@ export interface DjangoFileStore extends FileStore {
   /** `SESSION_COOKIE_AGE` the store dates files with, seconds. */
   readonly cookieAge: number;
 }
-
-const STORE_OPTIONS = [
-  'directory',
-  'cookieName',
-  'fileMode',
-  'fsync',
-  'lockTimeoutMs',
-  'lockStaleMs',
-  'clock',
-];
-// Django joins the cookie name and the key into a file name: only names that cannot form a path.
-const COOKIE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /**
  * A session store on a Django project's session directory (`SESSION_FILE_PATH` of Django's `file`
@@ -36,27 +24,18 @@ const COOKIE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
  * });
  */
 export function createDjangoFileStore(options: DjangoFileStoreOptions): DjangoFileStore {
-  const given = checkOptionNames(options, [...FORMAT_OPTIONS, ...STORE_OPTIONS]);
-  const { directory, cookieName = 'sessionid' } = given;
-  if (directory === undefined) {
-    fail(
-      'directory',
-      "given: Django's SESSION_FILE_PATH, a directory both apps share (Django's default, the temp dir, is refused)",
-    );
-  }
-  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
-    fail('cookieName', "Django's SESSION_COOKIE_NAME: 1 to 100 letters, digits, `_`, `.` or `-`", cookieName);
-  }
-  const formatOptions = Object.fromEntries(
-    FORMAT_OPTIONS.filter((name) => given[name] !== undefined).map((name) => [name, given[name]]),
-  );
-  const format = djangoFileFormat(formatOptions as unknown as DjangoFileStoreOptions);
-  const storeOptions = Object.fromEntries(
-    STORE_OPTIONS.filter((name) => name !== 'cookieName' && given[name] !== undefined).map((name) => [
-      name,
-      given[name],
-    ]),
-  );
-  const store = createFileStore({ ...storeOptions, prefix: cookieName, format });
+  const resolved = DJANGO_FILE_STORE_OPTIONS.resolve(options);
+  const { directory, cookieName, fileMode, fsync, lockTimeoutMs, lockStaleMs, clock } = resolved;
+  const format = createDjangoFileFormat(resolved);
+  const store = createFileStore({
+    directory,
+    prefix: cookieName,
+    fileMode,
+    fsync,
+    lockTimeoutMs,
+    lockStaleMs,
+    clock,
+    format,
+  });
   return Object.assign(store, { djangoVersion: format.djangoVersion, cookieAge: format.cookieAge });
 }

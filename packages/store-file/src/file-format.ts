@@ -1,4 +1,4 @@
-import type { SessionRecord } from '@sess/core';
+import type { RecordHead, SessionRecord } from '@sess/core/store';
 
 /** A session file as a format writes it: the content, and the modification time to give the file. */
 export interface EncodedFile {
@@ -14,24 +14,27 @@ export interface StoredFile {
 }
 
 /**
- * A touch as a format answers it: new content and mtime, or only a new mtime (`content` absent) for a
+ * A file after a metadata change: new content and mtime, or only a new mtime (`content` absent) for a
  * format whose expiry lives in the mtime, such as Django's (expiry = mtime + cookie age).
  */
 export type RetimedFile = EncodedFile | { content?: undefined; mtimeMs: number };
 
 /**
- * How keys, records and file content map to each other. The store owns everything around it (naming
- * `<prefix><key>`, locks, temp files, atomic renames, expiry checks); the format owns only the bytes.
- * sess ships {@link jsonEnvelopeFormat} (its own) and `djangoFileFormat` (Django's file backend).
+ * How record ids, records and file content map to each other. The store owns everything around it
+ * (naming `<prefix><id>`, locks, temp files, atomic renames, expiry checks, and the rules of a
+ * `MetaChange`, applied with core's `applyMetaChange` under the session's lock); the format owns only
+ * the bytes. sess ships {@link jsonEnvelopeFormat} (its own) and `djangoFileFormat` (Django's file backend).
  */
 export interface FileFormat {
   /** A short name for messages, e.g. `'json-envelope-v1'`. */
   readonly name: string;
   /**
-   * Whether `key` may become part of a file name. Only keys it accepts ever reach the file system, so
-   * it must refuse anything but a bounded run of characters that cannot form a path (`/`, `.`, NUL…).
+   * Whether `id` is a record id of this format, and so may become part of a file name. Only ids it
+   * accepts ever reach the file system, so it must refuse anything but a bounded run of characters that
+   * cannot form a path (`/`, `.`, NUL…). The native format takes core's `isRecordId` (a 32-character key
+   * or a 40-character hashed id).
    */
-  isValidKey(key: string): boolean;
+  isRecordId(id: string): boolean;
   /** The file for a record. */
   encode(record: SessionRecord): EncodedFile;
   /**
@@ -40,10 +43,11 @@ export interface FileFormat {
    */
   decode(file: StoredFile): SessionRecord | null;
   /**
-   * The file after a touch of `record` (decoded from `file`): `expiresAt` and `meta.lastSeenAt` move,
-   * the stored data bytes must stay exactly as they are.
+   * The file after a `MetaChange` that leaves the data alone (a touch): `record` is what `decode` made
+   * of `file`, `head` its metadata and expiry after the change (the store applied the change's rules).
+   * The stored data bytes must stay exactly as they are.
    */
-  retime(file: StoredFile, record: SessionRecord, expiresAt: number, lastSeenAt: number): RetimedFile;
+  retime(file: StoredFile, record: SessionRecord, head: RecordHead): RetimedFile;
   /**
    * Optional shortcut for `clearExpired()`: true when a file with this mtime is certainly live at `now`,
    * so the sweep need not read it. Must never answer true for an expired file.
@@ -59,7 +63,7 @@ export interface FileFormat {
   /**
    * What the store declares for this format. `delta: false` makes every update a whole-record write
    * (for files another program rewrites whole, without our locks); `metadata: false` says records
-   * keep no owner, deadline or creation time.
+   * keep no owner, deadline, creation time or rotation links.
    * @default { delta: true, metadata: true }
    */
   readonly capabilities?: FormatCapabilities;
@@ -92,7 +96,7 @@ export function isFileFormat(value: unknown): value is FileFormat {
   const format = value as Record<string, unknown>;
   return (
     typeof format.name === 'string' &&
-    ['isValidKey', 'encode', 'decode', 'retime'].every((name) => typeof format[name] === 'function') &&
+    ['isRecordId', 'encode', 'decode', 'retime'].every((name) => typeof format[name] === 'function') &&
     isOptionalFunction(format.liveByMtime) &&
     isOptionalFunction(format.keepUnreadableUntil) &&
     isCapabilities(format.capabilities)

@@ -1,29 +1,18 @@
-import { link, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { isSessionError, SessionConfigError, SessionStoreError } from '@sess/core';
 import {
-  isSessionError,
-  SessionConfigError,
+  applyMetaChange,
+  type MetaChange,
+  type RecordMeta,
   type SessionData,
   type SessionDelta,
   type SessionRecord,
   type SessionStore,
-  SessionStoreError,
   type SessionUpdate,
-} from '@sess/core';
-import { type DirectoryPolicy, prepareDirectory, prepareDirectorySync } from './directory.js';
-import type { EncodedFile, FileFormat, StoredFile } from './file-format.js';
-import {
-  errorCode,
-  readStoredFile,
-  setMtime,
-  syncDirectory,
-  transientName,
-  unlinkQuietly,
-  writeNewFile,
-} from './file-io.js';
-import { KeyQueue } from './key-queue.js';
+} from '@sess/core/store';
+import { type DirectoryPolicy, prepareDirectorySync } from './directory.js';
+import type { FileFormat } from './file-format.js';
 import { type FileStoreOptions, resolveFileStoreOptions, STORE_NAME } from './options.js';
-import { acquireLock, type HeldLock } from './session-lock.js';
+import { sessionFiles } from './session-files.js';
 import { isDead, sweepDirectory } from './sweep.js';
 
 /** A {@link SessionStore} on the file system, with its layout exposed for operators and tests. */
@@ -34,8 +23,8 @@ export interface FileStore extends SessionStore {
   readonly prefix: string;
   /** The format of the files. */
   readonly format: FileFormat;
-  /** The path of the file of session `key`, or null for a key the format refuses (it never reaches the disk). */
-  pathOf(key: string): string | null;
+  /** The path of the file of record `id`, or null for an id the format refuses (it never reaches the disk). */
+  pathOf(id: string): string | null;
 }
 
 /** Applies a delta per top-level key to freshly decoded data (own keys only, `__proto__` included). */
@@ -52,140 +41,43 @@ function storeError(operation: string, error: unknown): SessionStoreError {
   return new SessionStoreError(`[${STORE_NAME}] ${operation} failed: ${reason}`, { operation, cause: error });
 }
 
-function lostLock(operation: string): SessionStoreError {
-  return new SessionStoreError(
-    `[${STORE_NAME}] ${operation}: the session lock was broken as stale while this write held it (lockStaleMs); the write was abandoned`,
-    { operation },
-  );
+async function guarded<T>(operation: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    throw isSessionError(error) ? error : storeError(operation, error);
+  }
+}
+
+/** The directory's problem as the `SessionConfigError` of the `directory` option. */
+function directoryRefused(directory: string, policy: DirectoryPolicy, problem: string): SessionConfigError {
+  const expected =
+    policy === 'private'
+      ? 'a directory private to this user (owned by it, mode 0700); pass `directory` to choose another'
+      : 'a directory owned by this user or root and not writable by every user';
+  return new SessionConfigError(STORE_NAME, 'directory', expected, `${directory} ${problem}`);
 }
 
 /**
- * A session store with one file per session in a directory: `<directory>/<prefix><key>`. Every write
+ * A session store with one file per session in a directory: `<directory>/<prefix><id>`. Every write
  * goes to a temp file that is then linked (create) or renamed (update, touch) into place, so readers
- * never see half a session. Updates, touches and deletions take a per-session lock file, so delta
- * updates from several processes never lose each other's keys. For one machine, or several sharing a
- * file system with atomic rename and hard links.
+ * never see half a session. Updates, touches and deletions take a per-session lock file and apply their
+ * change to the file as it is under that lock (core's `applyMetaChange`), so writers in several
+ * processes never lose each other's keys, owner binding or expiry. For one machine, or several sharing
+ * a file system with atomic rename and hard links.
  *
  * @example
  * const store = createFileStore({ directory: '/var/lib/myapp/sessions' });
  */
 export function createFileStore(options?: FileStoreOptions): FileStore {
   const settings = resolveFileStoreOptions(options);
-  const { directory, prefix, format, clock, fsync, fileMode, lockTimeoutMs, lockStaleMs } = settings;
+  const { directory, prefix, format, clock, lockStaleMs } = settings;
   const policy: DirectoryPolicy = settings.defaultDirectory ? 'private' : 'owned';
   const problem = prepareDirectorySync(directory, policy);
-  if (problem) {
-    const expected =
-      policy === 'private'
-        ? 'a directory private to this user (owned by it, mode 0700); pass `directory` to choose another'
-        : 'a directory owned by this user or root and not writable by every user';
-    throw new SessionConfigError(STORE_NAME, 'directory', expected, `${directory} ${problem}`);
-  }
+  if (problem) throw directoryRefused(directory, policy, problem);
 
   const deltaWrites = format.capabilities?.delta ?? true;
-  const queue = new KeyQueue();
-  const writeOptions = { mode: fileMode, fsync };
-  const fileOf = (key: string): string => path.join(directory, prefix + key);
-  const transient = (key: string) => (): string => path.join(directory, transientName(prefix + key));
-
-  async function guarded<T>(operation: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (error) {
-      throw isSessionError(error) ? error : storeError(operation, error);
-    }
-  }
-
-  /** Runs `body` holding the session's lock; `absent` when the directory (so the session) is gone. */
-  function exclusive<T>(
-    key: string,
-    operation: string,
-    absent: T,
-    body: (lock: HeldLock) => Promise<T>,
-    waitMs = lockTimeoutMs,
-  ): Promise<T> {
-    const deadline = Date.now() + waitMs;
-    return queue.run(key, async () => {
-      // Never start a write after its caller stopped waiting: it would land after the manager gave up.
-      if (waitMs > 0 && Date.now() > deadline) {
-        throw new SessionStoreError(
-          `[${STORE_NAME}] ${operation}: waited over lockTimeoutMs behind earlier operations on this session`,
-          { operation, code: 'STORE_TIMEOUT' },
-        );
-      }
-      const lock = await acquireLock({
-        lockPath: `${fileOf(key)}.lock`,
-        transient: transient(key),
-        mode: fileMode,
-        staleMs: lockStaleMs,
-        deadline,
-        operation,
-      });
-      if (!lock) return absent;
-      try {
-        return await body(lock);
-      } finally {
-        await lock.release();
-      }
-    });
-  }
-
-  /** The live record of `key` with its file, or null when absent, unreadable or expired. */
-  async function readLive(key: string): Promise<{ file: StoredFile; record: SessionRecord } | null> {
-    const file = await readStoredFile(fileOf(key));
-    const record = file && format.decode(file);
-    return file && record && record.expiresAt > clock.now() ? { file, record } : null;
-  }
-
-  /** Renames a fully written temp file over the session file, if this process still holds the lock. */
-  async function replace(
-    key: string,
-    operation: string,
-    encoded: EncodedFile,
-    lock: HeldLock,
-  ): Promise<void> {
-    const temp = transient(key)();
-    await writeNewFile(temp, encoded, writeOptions);
-    try {
-      if (!(await lock.stillHeld())) throw lostLock(operation);
-      await rename(temp, fileOf(key));
-    } catch (error) {
-      await unlinkQuietly(temp);
-      throw error;
-    }
-    if (fsync) await syncDirectory(directory);
-  }
-
-  /** Links a fully written temp file in as the session file: fails atomically when the name is taken. */
-  async function createFile(
-    key: string,
-    encoded: EncodedFile,
-    mayRecreateDirectory: boolean,
-  ): Promise<boolean> {
-    const temp = transient(key)();
-    try {
-      await writeNewFile(temp, encoded, writeOptions);
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT' || !mayRecreateDirectory) throw error;
-      // The directory vanished (a temp-dir cleaner removes old empty directories): make it again.
-      const trouble = await prepareDirectory(directory, policy);
-      if (trouble)
-        throw new SessionStoreError(`[${STORE_NAME}] create: ${directory} ${trouble}`, {
-          operation: 'create',
-        });
-      return createFile(key, encoded, false);
-    }
-    try {
-      await link(temp, fileOf(key));
-    } catch (error) {
-      if (errorCode(error) === 'EEXIST') return false;
-      throw error;
-    } finally {
-      await unlinkQuietly(temp);
-    }
-    if (fsync) await syncDirectory(directory);
-    return true;
-  }
+  const files = sessionFiles(settings, policy);
 
   return {
     name: STORE_NAME,
@@ -200,62 +92,60 @@ export function createFileStore(options?: FileStoreOptions): FileStore {
     directory,
     prefix,
     format,
-    pathOf: (key: string): string | null => (format.isValidKey(key) ? fileOf(key) : null),
+    pathOf: (id: string): string | null => (format.isRecordId(id) ? files.fileOf(id) : null),
 
-    load: (key: string): Promise<SessionRecord | null> =>
-      guarded('load', async () => (format.isValidKey(key) ? ((await readLive(key))?.record ?? null) : null)),
+    load: (id: string): Promise<SessionRecord | null> =>
+      guarded('load', async () =>
+        format.isRecordId(id) ? ((await files.readLive(id))?.record ?? null) : null,
+      ),
 
-    create: (key: string, record: SessionRecord): Promise<boolean> =>
+    create: (id: string, record: SessionRecord): Promise<boolean> =>
       guarded('create', async () => {
-        if (!format.isValidKey(key)) {
+        if (!format.isRecordId(id)) {
           throw new SessionStoreError(
-            `[${STORE_NAME}] create: refused a key that the ${format.name} format does not accept as a file name`,
+            `[${STORE_NAME}] create: refused an id that the ${format.name} format does not accept as a record id`,
             { operation: 'create' },
           );
         }
-        return createFile(key, format.encode(record), true);
+        return files.create(id, format.encode(record));
       }),
 
-    update: (key: string, update: SessionUpdate): Promise<boolean> =>
+    update: (id: string, update: SessionUpdate): Promise<boolean> =>
       guarded('update', async () => {
-        if (!format.isValidKey(key)) return false;
-        return exclusive(key, 'update', false, async (lock) => {
-          const live = await readLive(key);
+        if (!format.isRecordId(id)) return false;
+        return files.exclusive(id, 'update', false, async (file) => {
+          const live = await file.readLive();
           if (!live) return false;
           const data = update.delta && deltaWrites ? applyDelta(live.record.data, update.delta) : update.data;
-          await replace(
-            key,
-            'update',
-            format.encode({ data, expiresAt: update.expiresAt, meta: update.meta }),
-            lock,
-          );
+          const head = applyMetaChange(live.record, update.meta);
+          await file.replace(format.encode({ data, expiresAt: head.expiresAt, meta: head.meta }));
           return true;
         });
       }),
 
-    touch: (key: string, expiresAt: number, lastSeenAt: number): Promise<boolean> =>
+    touch: (id: string, change: MetaChange): Promise<boolean> =>
       guarded('touch', async () => {
-        if (!format.isValidKey(key)) return false;
-        return exclusive(key, 'touch', false, async (lock) => {
-          const live = await readLive(key);
+        if (!format.isRecordId(id)) return false;
+        return files.exclusive(id, 'touch', false, async (file) => {
+          const live = await file.readLive();
           if (!live) return false;
-          const retimed = format.retime(live.file, live.record, expiresAt, lastSeenAt);
-          if (retimed.content !== undefined) {
-            await replace(key, 'touch', retimed, lock);
-          } else {
-            if (!(await lock.stillHeld())) throw lostLock('touch');
-            await setMtime(fileOf(key), retimed.mtimeMs);
-          }
+          const retimed = format.retime(live.file, live.record, applyMetaChange(live.record, change));
+          if (retimed.content === undefined) await file.setMtime(retimed.mtimeMs);
+          else await file.replace(retimed);
           return true;
         });
       }),
 
-    destroy: (key: string): Promise<void> =>
+    destroy: (id: string): Promise<RecordMeta | null> =>
       guarded('destroy', async () => {
-        if (!format.isValidKey(key)) return;
-        await exclusive(key, 'destroy', undefined, async () => {
-          await unlinkQuietly(fileOf(key));
-          if (fsync) await syncDirectory(directory);
+        if (!format.isRecordId(id)) return null;
+        return files.exclusive(id, 'destroy', null, async (file) => {
+          const stored = await file.read();
+          if (!stored) return null;
+          const record = format.decode(stored);
+          // An expired or unreadable file goes too: it holds no session, and a sweep would remove it.
+          await file.remove();
+          return record && record.expiresAt > clock.now() ? record.meta : null;
         });
       }),
 
@@ -267,27 +157,30 @@ export function createFileStore(options?: FileStoreOptions): FileStore {
           format,
           now: () => clock.now(),
           lockStaleMs,
-          removeIfDead: (key) =>
-            exclusive(
-              key,
-              'clearExpired',
-              false,
-              async () => {
-                const file = await readStoredFile(fileOf(key));
-                if (!file || !isDead(format, file, clock.now())) return false;
-                await unlinkQuietly(fileOf(key));
-                return true;
-              },
-              0,
-            ).catch((error: unknown) => {
-              if (isSessionError(error) && error.code === 'STORE_TIMEOUT') return false;
-              throw error;
-            }),
+          removeIfDead: (id) =>
+            files
+              .exclusive(
+                id,
+                'clearExpired',
+                false,
+                async (file) => {
+                  const stored = await file.read();
+                  if (!stored || !isDead(format, stored, clock.now())) return false;
+                  await file.remove();
+                  return true;
+                },
+                0,
+              )
+              // A session whose lock is held (or was taken from this sweep) is left for the next sweep.
+              .catch((error: unknown) => {
+                if (isSessionError(error)) return false;
+                throw error;
+              }),
         }),
       ),
 
     async close(): Promise<void> {
-      await queue.idle();
+      await files.idle();
     },
   } satisfies FileStore;
 }

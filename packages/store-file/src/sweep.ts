@@ -18,17 +18,17 @@ export interface SweepTarget {
   now(): number;
   lockStaleMs: number;
   /**
-   * Removes the session file of `key` under its lock if it is still expired or unreadable; false when
+   * Removes the session file of `id` under its lock if it is still expired or unreadable; false when
    * the session is live again or busy (its lock held), in which case the sweep leaves it.
    */
-  removeIfDead(key: string): Promise<boolean>;
+  removeIfDead(id: string): Promise<boolean>;
 }
 
-/** The session key of `name` when it is one of this store's session files, else null. */
-function keyOf(target: SweepTarget, name: string): string | null {
+/** The record id of `name` when it is one of this store's session files, else null. */
+function idOf(target: SweepTarget, name: string): string | null {
   if (!name.startsWith(target.prefix)) return null;
-  const key = name.slice(target.prefix.length);
-  return target.format.isValidKey(key) ? key : null;
+  const id = name.slice(target.prefix.length);
+  return target.format.isRecordId(id) ? id : null;
 }
 
 /**
@@ -41,12 +41,12 @@ export function isDead(format: FileFormat, file: StoredFile, now: number): boole
   return !(format.keepUnreadableUntil && format.keepUnreadableUntil(file) > now);
 }
 
-async function sweepSession(target: SweepTarget, name: string, key: string): Promise<boolean> {
+async function sweepSession(target: SweepTarget, name: string, id: string): Promise<boolean> {
   const now = target.now();
   const file = await readStoredFile(path.join(target.directory, name));
   if (!file || target.format.liveByMtime?.(file.mtimeMs, now)) return false;
   if (!isDead(target.format, file, now)) return false;
-  return target.removeIfDead(key);
+  return target.removeIfDead(id);
 }
 
 async function sweepLock(target: SweepTarget, name: string): Promise<void> {
@@ -61,14 +61,14 @@ async function sweepLock(target: SweepTarget, name: string): Promise<void> {
 
 /** One directory entry: 1 when it was an expired session that is now gone, else 0. */
 async function sweepEntry(target: SweepTarget, name: string): Promise<number> {
-  const key = keyOf(target, name);
-  if (key !== null) return (await sweepSession(target, name, key)) ? 1 : 0;
-  if (name.endsWith(LOCK_SUFFIX) && keyOf(target, name.slice(0, -LOCK_SUFFIX.length)) !== null) {
+  const id = idOf(target, name);
+  if (id !== null) return (await sweepSession(target, name, id)) ? 1 : 0;
+  if (name.endsWith(LOCK_SUFFIX) && idOf(target, name.slice(0, -LOCK_SUFFIX.length)) !== null) {
     await sweepLock(target, name);
     return 0;
   }
   const transient = parseTransientName(name);
-  if (transient && keyOf(target, transient.base) !== null) {
+  if (transient && idOf(target, transient.base) !== null) {
     if (Date.now() - transient.createdAt > TRANSIENT_MAX_AGE_MS) {
       await unlinkQuietly(path.join(target.directory, name));
     }

@@ -3,7 +3,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileStore } from '../src/index.js';
-import { listing, makeRecord, newKey, randomPrefix, readRaw, scratchDirectory } from './support.js';
+import {
+  expiryChange,
+  listing,
+  makeRecord,
+  newKey,
+  randomPrefix,
+  readRaw,
+  scratchDirectory,
+  wholeUpdate,
+} from './support.js';
 
 const directory = scratchDirectory('atomic');
 const fresh = (options = {}) => createFileStore({ directory, prefix: randomPrefix(), ...options });
@@ -32,7 +41,7 @@ describe('atomic writes', () => {
     })();
     for (let i = 0; i < 200; i++) {
       // Sizes vary from a few bytes to ~100 KB, so a half-written file could not pass for a whole one.
-      expect(await store.update(key, makeRecord({ i, pad: 'x'.repeat((i * 7919) % 100_000) }))).toBe(true);
+      expect(await store.update(key, wholeUpdate({ i, pad: 'x'.repeat((i * 7919) % 100_000) }))).toBe(true);
     }
     writing = false;
     await reader;
@@ -71,8 +80,8 @@ describe('atomic writes', () => {
     writeFileSync(path.join(directory, `${store.prefix}${empty}`), '');
     for (const key of [torn, empty]) {
       expect(await store.load(key)).toBeNull();
-      expect(await store.update(key, makeRecord())).toBe(false);
-      expect(await store.touch(key, Date.now() + 1000, Date.now())).toBe(false);
+      expect(await store.update(key, wholeUpdate())).toBe(false);
+      expect(await store.touch(key, expiryChange(Date.now() + 1000, Date.now()))).toBe(false);
       // The name is taken until the sweep: the manager retries with another key.
       expect(await store.create(key, makeRecord())).toBe(false);
     }
@@ -99,8 +108,8 @@ describe('atomic writes', () => {
     const store = fresh({ fsync: true });
     const key = newKey();
     expect(await store.create(key, makeRecord({ durable: 1 }))).toBe(true);
-    expect(await store.update(key, makeRecord({ durable: 2 }))).toBe(true);
-    expect(await store.touch(key, Date.now() + 5000, Date.now())).toBe(true);
+    expect(await store.update(key, wholeUpdate({ durable: 2 }))).toBe(true);
+    expect(await store.touch(key, expiryChange(Date.now() + 5000, Date.now()))).toBe(true);
     expect((await store.load(key))?.data).toEqual({ durable: 2 });
     await store.destroy(key);
     expect(await readRaw(store, key)).toBeNull();

@@ -6,7 +6,7 @@ import { SessionConfigError } from '@sess/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DirectoryStats, directoryProblem } from '../src/directory.js';
 import { createFileStore, defaultDirectory } from '../src/index.js';
-import { makeRecord, newKey, scratchDirectory } from './support.js';
+import { expiryChange, makeRecord, newKey, scratchDirectory, wholeUpdate } from './support.js';
 
 const root = scratchDirectory('directory');
 const uid = process.getuid?.() ?? 0;
@@ -87,9 +87,9 @@ describe('the default directory', () => {
     expect(await store.create(key, makeRecord())).toBe(true);
     rmSync(store.directory, { recursive: true });
     expect(await store.load(key)).toBeNull();
-    expect(await store.update(key, makeRecord())).toBe(false);
-    expect(await store.touch(key, Date.now() + 1000, Date.now())).toBe(false);
-    await expect(store.destroy(key)).resolves.toBeUndefined();
+    expect(await store.update(key, wholeUpdate())).toBe(false);
+    expect(await store.touch(key, expiryChange(Date.now() + 1000, Date.now()))).toBe(false);
+    await expect(store.destroy(key)).resolves.toBeNull();
     expect(await store.clearExpired()).toBe(0);
     await expect(stat(store.directory)).rejects.toMatchObject({ code: 'ENOENT' });
   });

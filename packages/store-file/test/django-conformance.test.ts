@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createDjangoSigner, DJANGO_SESSION_SALT, type SessionStore } from '@sess/core';
+import { createDjangoSigner } from '@sess/core/codecs';
+import { DJANGO_SESSION_SALT, type SessionStore } from '@sess/core/store';
 import {
+  destroyTests,
   expiryTests,
   lifecycleTests,
+  metadataTests,
   ownerIndexTests,
+  recordIdTests,
   type StoreSuiteOptions,
   serializationTests,
   vanishedTests,
@@ -13,11 +17,14 @@ import { createDjangoFileStore } from '../src/index.js';
 import { readRaw, scratchDirectory } from './support.js';
 
 /**
- * The concerns of the conformance suite that hold for a store keeping only what Django keeps. The others
- * compare record metadata (`createdAt`, `owner`, `deadline`), which Django mode cannot store by design
- * (isolation and touch compare them too): loaded records carry the file's mtime, and an owner or a
- * deadline is refused with `CapabilityMissing` (django-format.test.ts, which also covers touch and
- * cookie names sharing a directory). Delta updates are declared absent, which the lifecycle concern checks.
+ * The concerns of the conformance suite that hold for a store keeping only what Django keeps (contract
+ * v2: `metadata: false`). The others compare record metadata (`createdAt`, `owner`, `deadline`), which
+ * Django mode cannot store by design (isolation and touch compare them too): loaded records carry the
+ * file's mtime, and an owner, a deadline or a link is refused with `CapabilityMissing`. The metadata and
+ * destroy concerns prove what such a store does instead. Django finds files by the raw key
+ * (`capabilities.sharedKeys`, so core never hashes keys for this store): the record-id concern proves a
+ * 40-character id is refused and never reaches the disk. Delta updates are declared absent, which the
+ * lifecycle concern checks.
  */
 const directory = scratchDirectory('django-suite');
 const secretKey = `django-insecure-${randomBytes(25).toString('hex')}`;
@@ -47,5 +54,8 @@ describe('@sess/store-file in Django mode (the conformance concerns that apply)'
   expiryTests(options);
   vanishedTests(options);
   ownerIndexTests(options);
+  metadataTests(options);
+  destroyTests(options);
+  recordIdTests(options);
   lifecycleTests(options);
 });

@@ -4,15 +4,9 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CapabilityMissing,
-  createSessionManager,
-  DJANGO_SESSION_SALT,
-  djangoDumps,
-  type SessionConfigError,
-  type SessionRecord,
-  systemClock,
-} from '@sess/core';
+import { CapabilityMissing, createSessionManager, type SessionConfigError, systemClock } from '@sess/core';
+import { djangoDumps } from '@sess/core/codecs';
+import { applyMetaChange, DJANGO_SESSION_SALT, type SessionRecord } from '@sess/core/store';
 import { ownerIndexOf } from '@sess/store-test-suite';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +15,7 @@ import {
   type DjangoFileStoreOptions,
   djangoFileFormat,
 } from '../src/index.js';
-import { scratchDirectory } from './support.js';
+import { metaChange, scratchDirectory } from './support.js';
 
 const secretKey = 'django-insecure-format-test';
 const directory = scratchDirectory('django-format');
@@ -81,7 +75,7 @@ describe('createDjangoFileStore options', () => {
     [
       'secretKeyFallbacks with an empty key',
       { directory, secretKey, secretKeyFallbacks: ['old', ''] },
-      'secretKeyFallbacks[1]',
+      'secretKeyFallbacks',
     ],
     ['keySalt empty', { directory, secretKey, keySalt: '' }, 'keySalt'],
     ['version 3.0 (the legacy format)', { directory, secretKey, version: '3.0' }, 'version'],
@@ -164,7 +158,9 @@ describe('Django mode declares what Django stores, and refuses the rest', () => 
     );
     expect(await readdir(directory)).not.toContain(`sessionid${key}`);
     expect(await store.create(key, recordAt(Date.now()))).toBe(true);
-    await expect(store.update(key, recordAt(Date.now(), {}, { deadline: Date.now() + 1 }))).rejects.toThrow(
+    // v2: an update carries the deadline as a field of its MetaChange.
+    const update = { data: {}, meta: metaChange(Date.now(), { deadline: Date.now() + 1 }) };
+    await expect(store.update(key, update)).rejects.toThrow(
       /does not support absolute deadlines in Django mode/,
     );
   });
@@ -180,7 +176,7 @@ describe('Django mode declares what Django stores, and refuses the rest', () => 
     const key = randomBytes(16).toString('hex');
     const now = Date.now();
     expect(await store.create(key, recordAt(now, { a: 1, b: 2 }))).toBe(true);
-    const update = { ...recordAt(now, { b: 3 }), delta: { set: { b: 3 }, unset: [] } };
+    const update = { data: { b: 3 }, delta: { set: { b: 3 }, unset: [] }, meta: metaChange(now) };
     expect(await store.update(key, update)).toBe(true);
     expect((await store.load(key))?.data).toEqual({ b: 3 });
   });
@@ -239,9 +235,14 @@ describe('the format, byte for byte', () => {
     const decoded = format.decode({ content: Buffer.from(encoded.content), mtimeMs: encoded.mtimeMs });
     expect(decoded?.expiresAt).toBe(expiresAt);
     expect(decoded?.data).toEqual(record.data);
-    // A touch 5 s later moves the mtime to the touch (an instant keeps its expiry: core asks for the same).
+    // A touch 5 s later moves the mtime to the touch (an instant keeps its expiry: its lifetime is 0).
     const stored = { content: Buffer.from(encoded.content), mtimeMs: now };
-    expect(format.retime(stored, record, expiresAt + 5000, now + 5000)).toEqual({ mtimeMs: now + 5000 });
+    const head = applyMetaChange(
+      decoded as SessionRecord,
+      metaChange(now + 5000, { defaultLifetime: TWO_WEEKS }),
+    );
+    expect(head.expiresAt).toBe(expected === 'instant' ? expiresAt : expiresAt + 5000);
+    expect(format.retime(stored, decoded as SessionRecord, head)).toEqual({ mtimeMs: now + 5000 });
   });
 
   it('a Django older than 4.1 gets an instant as whole seconds from the save', () => {
@@ -276,9 +277,11 @@ describe('the format, byte for byte', () => {
     expect(watched.keepUnreadableUntil?.(file('x'))).toBe(at + TWO_WEEKS * 1000);
   });
 
+  // v2: record ids are what reach a store; Django mode takes only raw keys as Django issues them (32).
   it.each([
-    ['a Django key of 8 characters', 'abcd1234', true],
+    ['a Django key of 8 characters', 'abcd1234', false],
     ['a 32-character key', 'a'.repeat(32), true],
+    ['a 40-character hashed id (keys are never hashed in Django mode)', 'a'.repeat(40), false],
     ['7 characters', 'abcd123', false],
     ['upper case', 'ABCD1234', false],
     ['a path', '../abcd1234', false],
@@ -286,7 +289,7 @@ describe('the format, byte for byte', () => {
     ['our lock', `${'a'.repeat(32)}.lock`, false],
     ['65 characters', 'a'.repeat(65), false],
   ])('keys: %s', (_name, key, valid) => {
-    expect(format.isValidKey(key)).toBe(valid);
+    expect(format.isRecordId(key)).toBe(valid);
   });
 });
 

@@ -1,17 +1,20 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { SessionRecord } from '@sess/core';
+import type { MetaChange, SessionRecord } from '@sess/core/store';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileFormat, jsonEnvelopeFormat } from '../src/index.js';
 import {
+  expiryChange,
   listing,
   makeRecord,
+  metaChange,
   newKey,
   randomPrefix,
   rawDataText,
   readRaw,
   scratchDirectory,
+  wholeUpdate,
 } from './support.js';
 
 const directory = scratchDirectory('files');
@@ -27,8 +30,8 @@ describe('file layout', () => {
     expect((await listing(directory)).filter((name) => name.startsWith(store.prefix))).toEqual([
       `${store.prefix}${key}`,
     ]);
-    expect(await store.update(key, makeRecord({ v: 2 }))).toBe(true);
-    expect(await store.touch(key, Date.now() + 60_000, Date.now())).toBe(true);
+    expect(await store.update(key, wholeUpdate({ v: 2 }))).toBe(true);
+    expect(await store.touch(key, expiryChange(Date.now() + 60_000, Date.now()))).toBe(true);
     expect((await listing(directory)).filter((name) => name.startsWith(store.prefix))).toEqual([
       `${store.prefix}${key}`,
     ]);
@@ -61,9 +64,9 @@ describe('file layout', () => {
     try {
       await store.create(key, makeRecord());
       expect(modeOf(store.pathOf(key) as string)).toBe(0o600);
-      await store.update(key, makeRecord({ v: 2 }));
+      await store.update(key, wholeUpdate({ v: 2 }));
       expect(modeOf(store.pathOf(key) as string)).toBe(0o600);
-      await store.touch(key, Date.now() + 60_000, Date.now());
+      await store.touch(key, expiryChange(Date.now() + 60_000, Date.now()));
       expect(modeOf(store.pathOf(key) as string)).toBe(0o600);
     } finally {
       process.umask(previous);
@@ -89,11 +92,11 @@ describe('file layout', () => {
     await store.create(key, record);
     const file = store.pathOf(key) as string;
     expect(Math.abs((await stat(file)).mtimeMs - record.expiresAt)).toBeLessThan(1);
-    const updated = makeRecord({ v: 2 }, 9_000_000);
-    await store.update(key, updated);
-    expect(Math.abs((await stat(file)).mtimeMs - updated.expiresAt)).toBeLessThan(1);
+    const updatedTo = Date.now() + 9_000_000;
+    await store.update(key, { data: { v: 2 }, meta: expiryChange(updatedTo) });
+    expect(Math.abs((await stat(file)).mtimeMs - updatedTo)).toBeLessThan(1);
     const touchedTo = Date.now() + 12_345_678;
-    await store.touch(key, touchedTo, Date.now());
+    await store.touch(key, expiryChange(touchedTo, Date.now()));
     expect(Math.abs((await stat(file)).mtimeMs - touchedTo)).toBeLessThan(1);
   });
 
@@ -139,26 +142,51 @@ describe('file layout', () => {
       name: 'SessionStoreError',
     });
     expect(await readRaw(store, key)).toBeNull();
-    await store.create(key, record);
-    await expect(store.update(key, { ...record, meta: { ...record.meta, ...bad } })).rejects.toMatchObject({
-      name: 'SessionStoreError',
-      operation: 'update',
-    });
-    expect((await store.load(key))?.meta).toEqual(record.meta);
   });
 
-  it('a touch rewrites the header and keeps the data bytes, even of a file laid out by hand', async () => {
+  // The contract's update carries a MetaChange (v2), so the bad values arrive as the fields of a change.
+  it.each([
+    ['now (the new lastSeenAt)', { now: Number.POSITIVE_INFINITY }],
+    ['deadline', { deadline: Number.NaN }],
+    ['owner', { owner: 42 as unknown as string }],
+    ['lifetime', { expiry: { expiresAt: Date.now() + 60_000, lifetime: Number.NaN } }],
+    ['link', { next: 7 as unknown as string }],
+  ] as [string, Partial<MetaChange>][])(
+    'refuses an update whose change has a bad %s, changing nothing',
+    async (_name, bad) => {
+      const store = fresh();
+      const key = newKey();
+      const record = makeRecord();
+      await store.create(key, record);
+      const before = await readRaw(store, key);
+      await expect(
+        store.update(key, { data: { x: 1 }, meta: metaChange(Date.now(), bad) }),
+      ).rejects.toMatchObject({
+        name: 'SessionStoreError',
+        operation: 'update',
+      });
+      await expect(store.touch(key, metaChange(Date.now(), bad))).rejects.toMatchObject({
+        name: 'SessionStoreError',
+        operation: 'touch',
+      });
+      expect(await readRaw(store, key)).toBe(before);
+      expect((await store.load(key))?.meta).toEqual(record.meta);
+    },
+  );
+
+  it('a file laid out other than the envelope (by hand) is no session, and a write never replaces it', async () => {
     const store = fresh();
     const key = newKey();
     const record = makeRecord({ z: 1, a: [true, null, 'ü'] });
-    // Data first, keys unordered, spaces: not how the store writes, still a valid envelope.
+    // Data first, keys unordered, spaces: valid JSON with the envelope's fields, not core's envelope layout.
     const handWritten = `{ "data": {"z": 1, "a": [true, null, "ü"]}, "v": 1, "meta": {"lastSeenAt": ${record.meta.lastSeenAt}, "createdAt": ${record.meta.createdAt}}, "expiresAt": ${record.expiresAt} }`;
     writeFileSync(store.pathOf(key) as string, handWritten, { mode: 0o600 });
-    expect(await store.touch(key, record.expiresAt + 1000, record.meta.lastSeenAt + 5)).toBe(true);
-    const loaded = await store.load(key);
-    expect(loaded?.data).toEqual(record.data);
-    expect(loaded?.meta.lastSeenAt).toBe(record.meta.lastSeenAt + 5);
-    expect(rawDataText(await readRaw(store, key))).toBe(JSON.stringify(record.data));
+    expect(await store.load(key)).toBeNull();
+    expect(await store.touch(key, expiryChange(record.expiresAt + 1000, record.meta.lastSeenAt + 5))).toBe(
+      false,
+    );
+    expect(await store.update(key, wholeUpdate({ replaced: true }))).toBe(false);
+    expect(await readRaw(store, key)).toBe(handWritten);
   });
 
   it('the data bytes survive a touch byte for byte', async () => {
@@ -166,7 +194,7 @@ describe('file layout', () => {
     const key = newKey();
     await store.create(key, makeRecord({ n: 1e21, s: '\u2028\ud800', e: {}, '10': 1, b: 2 }));
     const before = rawDataText(await readRaw(store, key));
-    await store.touch(key, Date.now() + 99_000, Date.now());
+    await store.touch(key, expiryChange(Date.now() + 99_000, Date.now()));
     expect(rawDataText(await readRaw(store, key))).toBe(before);
   });
 });
@@ -181,8 +209,8 @@ describe('the clock option', () => {
     expect(await store.load(key)).not.toBeNull();
     now = record.expiresAt;
     expect(await store.load(key)).toBeNull();
-    expect(await store.update(key, makeRecord())).toBe(false);
-    expect(await store.touch(key, now + 60_000, now)).toBe(false);
+    expect(await store.update(key, wholeUpdate())).toBe(false);
+    expect(await store.touch(key, expiryChange(now + 60_000, now))).toBe(false);
     expect(await store.clearExpired()).toBe(1);
     expect(await readRaw(store, key)).toBeNull();
   });
@@ -192,7 +220,7 @@ describe('a pluggable format', () => {
   /** Keeps the expiry only in the mtime, as Django's files do: a touch is a utimes, never a write. */
   const mtimeFormat: FileFormat = {
     name: 'mtime-test',
-    isValidKey: (key) => /^[a-z0-9]{8,40}$/.test(key),
+    isRecordId: (id) => /^[a-z0-9]{8,40}$/.test(id),
     encode: (record) => ({
       content: JSON.stringify({ data: record.data, meta: record.meta }),
       mtimeMs: record.expiresAt,
@@ -201,7 +229,7 @@ describe('a pluggable format', () => {
       const { data, meta } = JSON.parse(file.content.toString('utf8')) as Omit<SessionRecord, 'expiresAt'>;
       return { data, meta: { ...meta, lastSeenAt: meta.lastSeenAt }, expiresAt: Math.round(file.mtimeMs) };
     },
-    retime: (_file, _record, expiresAt) => ({ mtimeMs: expiresAt }),
+    retime: (_file, _record, head) => ({ mtimeMs: head.expiresAt }),
   };
 
   it('decides keys and content, and a content-less retime touches with utimes only', async () => {
@@ -216,13 +244,13 @@ describe('a pluggable format', () => {
     const { ino } = await stat(store.pathOf(key) as string);
     const before = await readFile(store.pathOf(key) as string);
     const expiresAt = Date.now() + 5_000_000;
-    expect(await store.touch(key, expiresAt, Date.now())).toBe(true);
+    expect(await store.touch(key, expiryChange(expiresAt, Date.now()))).toBe(true);
     const after = await stat(store.pathOf(key) as string);
     expect(after.ino).toBe(ino);
     expect(Math.abs(after.mtimeMs - expiresAt)).toBeLessThan(1);
     expect(await readFile(store.pathOf(key) as string)).toEqual(before);
     expect(await store.load('../shortkey')).toBeNull();
     expect(store.pathOf('UPPER')).toBeNull();
-    expect(jsonEnvelopeFormat.isValidKey(key)).toBe(false);
+    expect(jsonEnvelopeFormat.isRecordId(key)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { isSessionError } from '@sess/core';
 import { hostileKeys } from '@sess/store-test-suite';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileStore } from '../src/index.js';
-import { listing, makeRecord, newKey, scratchDirectory } from './support.js';
+import { expiryChange, listing, makeRecord, newKey, scratchDirectory, wholeUpdate } from './support.js';
 
 const root = scratchDirectory('hostile');
 
@@ -52,8 +52,8 @@ function keysFor(live: string): string[] {
 async function attack(store: FileStore, key: string): Promise<void> {
   const label = JSON.stringify(key.slice(0, 40));
   expect(await store.load(key), `load ${label}`).toBeNull();
-  expect(await store.update(key, makeRecord({ hijacked: true })), `update ${label}`).toBe(false);
-  expect(await store.touch(key, Date.now() - 1000, Date.now()), `touch ${label}`).toBe(false);
+  expect(await store.update(key, wholeUpdate({ hijacked: true })), `update ${label}`).toBe(false);
+  expect(await store.touch(key, expiryChange(Date.now() - 1000, Date.now())), `touch ${label}`).toBe(false);
   await store.destroy(key);
   const created = await store.create(key, makeRecord({ planted: true })).then(
     () => 'resolved',

@@ -7,7 +7,16 @@ import { SessionStoreError } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { createFileStore, type FileFormat, type FileStoreOptions, jsonEnvelopeFormat } from '../src/index.js';
 import { breakLock } from '../src/session-lock.js';
-import { listing, makeRecord, newKey, randomPrefix, scratchDirectory } from './support.js';
+import {
+  expiryChange,
+  listing,
+  makeRecord,
+  metaChange,
+  newKey,
+  randomPrefix,
+  scratchDirectory,
+  wholeUpdate,
+} from './support.js';
 
 const directory = scratchDirectory('locks');
 const fresh = (options: FileStoreOptions = {}) =>
@@ -39,8 +48,8 @@ describe('per-session locks', () => {
     const { store, key, lock } = await seeded({ lockTimeoutMs: 150 });
     writeFileSync(lock, lockBody({ pid: process.pid }));
     for (const run of [
-      () => store.update(key, makeRecord({ v: 1 })),
-      () => store.touch(key, Date.now() + 1000, Date.now()),
+      () => store.update(key, wholeUpdate({ v: 1 })),
+      () => store.touch(key, expiryChange(Date.now() + 1000, Date.now())),
       () => store.destroy(key),
     ]) {
       const error = await run().then(
@@ -59,7 +68,7 @@ describe('per-session locks', () => {
     const { store, key, lock } = await seeded({ lockTimeoutMs: 10_000 });
     writeFileSync(lock, lockBody({ pid: process.pid }));
     let settled = false;
-    const update = store.update(key, makeRecord({ v: 1 })).finally(() => {
+    const update = store.update(key, wholeUpdate({ v: 1 })).finally(() => {
       settled = true;
     });
     await sleep(50);
@@ -72,35 +81,35 @@ describe('per-session locks', () => {
   it('a lock older than lockStaleMs is broken', async () => {
     const { store, key, lock } = await seeded({ lockStaleMs: 1000, lockTimeoutMs: 0 });
     writeFileSync(lock, lockBody({ pid: process.pid, at: Date.now() - 5000 }));
-    expect(await store.update(key, makeRecord({ v: 1 }))).toBe(true);
+    expect(await store.update(key, wholeUpdate({ v: 1 }))).toBe(true);
     expect(await leftovers(store.prefix, key)).toEqual([]);
   });
 
   it('a lock whose owner on this host has exited is broken at once, however young', async () => {
     const { store, key, lock } = await seeded({ lockStaleMs: 3_600_000, lockTimeoutMs: 0 });
     writeFileSync(lock, lockBody({ pid: deadPid() }));
-    expect(await store.update(key, makeRecord({ v: 1 }))).toBe(true);
+    expect(await store.update(key, wholeUpdate({ v: 1 }))).toBe(true);
     expect(await leftovers(store.prefix, key)).toEqual([]);
   });
 
   it('a young lock of a dead-looking pid on another host is respected (pids are per host)', async () => {
     const { store, key, lock } = await seeded({ lockStaleMs: 3_600_000, lockTimeoutMs: 100 });
     writeFileSync(lock, lockBody({ pid: deadPid(), host: 'elsewhere.invalid' }));
-    await expect(store.update(key, makeRecord({ v: 1 }))).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
+    await expect(store.update(key, wholeUpdate({ v: 1 }))).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
   });
 
   it('a lock file that is not ours counts by its age only', async () => {
     const { store, key, lock } = await seeded({ lockStaleMs: 1000, lockTimeoutMs: 100 });
     writeFileSync(lock, 'garbage');
-    await expect(store.update(key, makeRecord({ v: 1 }))).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
+    await expect(store.update(key, wholeUpdate({ v: 1 }))).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
     utimesSync(lock, new Date(Date.now() - 5000), new Date(Date.now() - 5000));
-    expect(await store.update(key, makeRecord({ v: 1 }))).toBe(true);
+    expect(await store.update(key, wholeUpdate({ v: 1 }))).toBe(true);
   });
 
   it('a lock path that is not a file (a directory) makes operations time out, never spin or crash', async () => {
     const { store, key, lock } = await seeded({ lockTimeoutMs: 100 });
     mkdirSync(lock);
-    await expect(store.update(key, makeRecord({ v: 1 }))).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
+    await expect(store.update(key, wholeUpdate({ v: 1 }))).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
     expect((await store.load(key))?.data).toEqual({ v: 0 });
   });
 
@@ -118,12 +127,49 @@ describe('per-session locks', () => {
     };
     store = fresh({ format: usurping });
     await store.create(key, makeRecord({ v: 0 }));
-    const error = await store.update(key, makeRecord({ usurp: true })).catch((caught: unknown) => caught);
+    const error = await store.update(key, wholeUpdate({ usurp: true })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SessionStoreError);
     expect((error as Error).message).toContain('broken as stale');
     expect((await store.load(key))?.data).toEqual({ v: 0 });
     expect(readFileSync(`${store.pathOf(key)}.lock`, 'utf8')).toBe(foreign);
     expect(await leftovers(store.prefix, key)).toEqual([`${store.prefix}${key}.lock`]);
+  });
+
+  it('a destroy whose lock was broken and taken meanwhile removes nothing', async () => {
+    let store = fresh();
+    const key = newKey();
+    const foreign = lockBody({ pid: process.pid, host: 'elsewhere.invalid' });
+    let usurp = false;
+    // destroy decodes the file inside its critical section: that is where the other process breaks in.
+    const usurping: FileFormat = {
+      ...jsonEnvelopeFormat,
+      decode(file) {
+        if (usurp) writeFileSync(`${store.pathOf(key)}.lock`, foreign);
+        return jsonEnvelopeFormat.decode(file);
+      },
+    };
+    store = fresh({ format: usurping });
+    await store.create(key, makeRecord({ v: 0 }));
+    usurp = true;
+    const error = await store.destroy(key).catch((caught: unknown) => caught);
+    usurp = false;
+    expect(error).toBeInstanceOf(SessionStoreError);
+    expect((error as Error).message).toContain('broken as stale');
+    expect((await store.load(key))?.data).toEqual({ v: 0 });
+  });
+
+  it('in one process, a destroy after an update returns what the update wrote; an update after a destroy finds nothing', async () => {
+    const { store, key } = await seeded();
+    const [updated, destroyed, late] = await Promise.all([
+      store.update(key, { data: { v: 1 }, meta: metaChange(Date.now(), { owner: 'ada' }) }),
+      store.destroy(key),
+      store.update(key, { data: { v: 2 }, meta: metaChange() }),
+    ]);
+    expect(updated).toBe(true);
+    expect(destroyed?.owner).toBe('ada');
+    expect(late).toBe(false);
+    expect(await store.load(key)).toBeNull();
+    expect(await leftovers(store.prefix, key)).toEqual([]);
   });
 
   it('breaking a lock that was replaced after it was judged stale puts the new one back', async () => {
@@ -165,8 +211,8 @@ describe('per-session locks', () => {
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         i % 3 === 2
-          ? store.touch(key, Date.now() + 60_000, Date.now())
-          : store.update(key, { ...makeRecord({}), delta: { set: { [`k${i}`]: i }, unset: [] } }),
+          ? store.touch(key, expiryChange(Date.now() + 60_000, Date.now()))
+          : store.update(key, { data: {}, delta: { set: { [`k${i}`]: i }, unset: [] }, meta: metaChange() }),
       ),
     );
     expect(results.every(Boolean)).toBe(true);

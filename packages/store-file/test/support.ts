@@ -3,10 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateSessionKey, type SessionData, type SessionRecord, type SessionStore } from '@sess/core';
+import {
+  decodeEnvelope,
+  generateSessionKey,
+  type MetaChange,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+  type SessionUpdate,
+} from '@sess/core/store';
 import { afterAll } from 'vitest';
 import type { FileStore } from '../src/index.js';
-import { envelopeDataText } from '../src/json-envelope-format.js';
 
 /** A fresh directory under the OS temp dir, removed after the test file. */
 export function scratchDirectory(label: string): string {
@@ -31,8 +38,8 @@ export async function readRaw(store: SessionStore, key: string): Promise<string 
 
 /** The data part of an envelope's text, byte for byte. */
 export function rawDataText(raw: unknown): string {
-  const text = envelopeDataText(raw as string);
-  if (text === null) throw new Error(`not an envelope: ${String(raw).slice(0, 80)}`);
+  const text = decodeEnvelope(raw as string)?.dataJson;
+  if (text === undefined) throw new Error(`not an envelope: ${String(raw).slice(0, 80)}`);
   return text;
 }
 
@@ -46,4 +53,24 @@ export const newKey = generateSessionKey;
 export function makeRecord(data: SessionData = { n: 1 }, ttlMs = 3_600_000): SessionRecord {
   const now = Date.now();
   return { data, expiresAt: now + ttlMs, meta: { createdAt: now - 60_000, lastSeenAt: now } };
+}
+
+/** The app's default lifetime in the tests' metadata changes: Django's two weeks, seconds. */
+export const DEFAULT_LIFETIME = 1_209_600;
+
+/** A metadata change at `now` that sets nothing but what `extra` says (a refresh, unless it sets the expiry). */
+export const metaChange = (now = Date.now(), extra: Partial<MetaChange> = {}): MetaChange => ({
+  now,
+  defaultLifetime: DEFAULT_LIFETIME,
+  ...extra,
+});
+
+/** A metadata change that sets the expiry to `expiresAt` (as a whole write or a rotation does), at `now`. */
+export const expiryChange = (expiresAt: number, now = Date.now()): MetaChange =>
+  metaChange(now, { expiry: { expiresAt, lifetime: null } });
+
+/** A whole update to `data`, expiring `ttlMs` from now: what the manager sends after `clear()`. */
+export function wholeUpdate(data: SessionData = { n: 1 }, ttlMs = 3_600_000): SessionUpdate {
+  const now = Date.now();
+  return { data, meta: expiryChange(now + ttlMs, now) };
 }

@@ -1,4 +1,4 @@
-import type { SessionData, SessionDelta } from '@sess/core';
+import type { SessionData, SessionDelta } from '@sess/core/store';
 
 /**
  * Applies a delta to freshly decoded data, per top-level key: unset keys are removed, set keys are

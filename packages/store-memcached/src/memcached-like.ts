@@ -7,23 +7,20 @@ export type MemcachedCallback<T> = (error: unknown, result: T) => void;
  * always strings, so the client's own JSON/number/Buffer flags never come into play.
  */
 export interface MemcachedLike {
-  /** `get`: the value, or `undefined` on a miss. */
-  get(key: string, callback: MemcachedCallback<unknown>): void;
   /** `gets`: `{ [key]: value, cas }`, or `undefined` on a miss. */
   gets(key: string, callback: MemcachedCallback<unknown>): void;
   /** `add`: stores only when the key is free; NOT_STORED is an error with `notStored: true`. */
   add(key: string, value: string, lifetime: number, callback: MemcachedCallback<boolean>): void;
-  /** `replace`: stores only when the key exists; NOT_STORED is an error with `notStored: true`. */
-  replace(key: string, value: string, lifetime: number, callback: MemcachedCallback<boolean>): void;
-  /** `cas`: stores only when the item is unchanged since `gets`; `false` on EXISTS and NOT_FOUND alike. */
+  /**
+   * `cas`: stores only when the item is unchanged since `gets`; `false` on EXISTS and NOT_FOUND alike.
+   * A negative lifetime stores the item already expired: memcached removes it at once.
+   */
   cas(key: string, value: string, cas: string, lifetime: number, callback: MemcachedCallback<boolean>): void;
-  /** `delete`: `true` when something was deleted. */
-  del(key: string, callback: MemcachedCallback<boolean>): void;
   /** The client's `namespace` option: it prefixes every key, so it counts towards the 250-byte limit. */
   readonly namespace?: string;
 }
 
-const METHODS = ['get', 'gets', 'add', 'replace', 'cas', 'del'] as const;
+const METHODS = ['gets', 'add', 'cas'] as const;
 
 /** True for an object with the methods of {@link MemcachedLike}. */
 export function isMemcachedLike(value: unknown): value is MemcachedLike {

@@ -1,32 +1,30 @@
-import type { SessionRecord, SessionStore, SessionUpdate, StoreCapabilities } from '@sess/core';
 import { SessionStoreError } from '@sess/core';
-import { callClient, commandFailed } from './client-call.js';
-import { applyDelta } from './delta.js';
-import { type DecodedEnvelope, dataToJson, decodeEnvelope, encodeEnvelope } from './envelope.js';
-import { memcachedExptime } from './lifetime.js';
-import type { MemcachedCallback, MemcachedLike } from './memcached-like.js';
 import {
-  KEY_CHARS,
-  type MemcachedStoreOptions,
-  resolveMemcachedStoreOptions,
-  STORE_NAME,
-} from './options.js';
-import { type Item, RecentItems } from './recent-items.js';
-
-/** The longest pause between two `gets`/`cas` rounds, ms. */
-const CAS_BACKOFF_CAP_MS = 200;
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  applyMetaChange,
+  encodeEnvelope,
+  encodeEnvelopeText,
+  envelopeDataJson,
+  isRecordId,
+  type MetaChange,
+  type RecordMeta,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+  type SessionUpdate,
+  type StoreCapabilities,
+} from '@sess/core/store';
+import { casRounds, type Step } from './cas-rounds.js';
+import { applyDelta } from './delta.js';
+import { type Item, itemCommands } from './item-commands.js';
+import { memcachedExptime } from './lifetime.js';
+import type { MemcachedLike } from './memcached-like.js';
+import { type MemcachedStoreOptions, resolveMemcachedStoreOptions, STORE_NAME } from './options.js';
+import { RecentItems } from './recent-items.js';
 
 /** A {@link SessionStore} on memcached, with its key layout exposed for operators and tests. */
 export interface MemcachedStore extends SessionStore {
-  /** The memcached key of session `key`: `<prefix><key>` (the client puts its `namespace` in front). */
-  keyOf(key: string): string;
-}
-
-/** What a `gets`/`cas` round writes, computed from the current envelope. */
-interface Rewrite {
-  value: string;
-  expiresAt: number;
+  /** The memcached key of record `id`: `<prefix><id>` (the client puts its `namespace` in front). */
+  keyOf(id: string): string;
 }
 
 const CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -36,164 +34,117 @@ const CAPABILITIES: StoreCapabilities = Object.freeze({
   expiryResolution: 's',
 });
 
-const isNotStored = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { notStored?: unknown }).notStored === true;
+/**
+ * What `destroy` writes in place of the record, already expired. Never read on memcached, which removes
+ * an item stored with a negative exptime at once; not an envelope either, so even a server that kept it
+ * would show every read and write an absent record.
+ */
+export const DESTROYED = 'destroyed';
+
+/** memcached's exptime for an item that is gone at once (protocol.txt: "a negative value … immediately expired"). */
+const EXPIRED_AT_ONCE = -1;
+
+/** An item holding a record this store wrote, not yet expired by its envelope. */
+type LiveItem = Item & { envelope: NonNullable<Item['envelope']> };
+
+const live = (item: Item): item is LiveItem =>
+  item.envelope !== null && item.envelope.record.expiresAt > Date.now();
+
+/** The write of a record whose metadata `change` moved, with `dataJson` as its data text. */
+function rewrite(item: LiveItem, change: MetaChange, dataJson: string): Step<boolean> {
+  const { meta, expiresAt } = applyMetaChange(item.envelope.record, change);
+  const value = encodeEnvelopeText(expiresAt, meta, dataJson);
+  return { result: true, value, exptime: memcachedExptime(expiresAt, Date.now()) };
+}
 
 /**
  * A session store on a `memcached` client (one server or a pool: the client's consistent hashing
- * spreads sessions over the servers). The client is the user's: the store never ends it. Each session
- * is one JSON envelope; `add` creates, `load` reads with `gets`, `replace` or `cas` update (on the token
- * the load read, or after a fresh `gets`), `delete` destroys, and
- * memcached expires items itself (lifetimes over 30 days are sent as absolute Unix times).
+ * spreads sessions over the servers). The client is the user's: the store never ends it. Each record is
+ * one JSON envelope (`@sess/core/store`'s); `add` creates, `load` reads with `gets`, and update, touch and
+ * destroy are `cas` writes on the item as a `gets` read it (the load's own, when it is at hand), so each
+ * applies its change to the record as it is. memcached expires items itself (lifetimes over 30 days are
+ * sent as absolute Unix times).
  */
 export function createMemcachedStore(
   client: MemcachedLike,
   options: MemcachedStoreOptions = {},
 ): MemcachedStore {
-  const { prefix, operationTimeoutMs, casAttempts, maxValueBytes, maxKeyBytes } =
-    resolveMemcachedStoreOptions(client, options);
-  const keyOf = (key: string): string => `${prefix}${key}`;
-  // Core only passes 32 [a-z0-9] keys; anything else must never reach the text protocol.
-  const usable = (key: string): boolean =>
-    typeof key === 'string' && key.length > 0 && key.length <= maxKeyBytes && KEY_CHARS.test(key);
-  const call = <T>(operation: string, command: string, send: (callback: MemcachedCallback<T>) => void) =>
-    callClient(operation, command, operationTimeoutMs, send);
-
-  function sized(operation: string, value: string): string {
-    const bytes = Buffer.byteLength(value);
-    if (bytes > maxValueBytes) {
-      throw new SessionStoreError(
-        `[${STORE_NAME}] ${operation} refused: the session takes ${bytes} bytes, over maxValueBytes (${maxValueBytes})`,
-        { operation },
-      );
-    }
-    return value;
-  }
-
-  /** Throws unless the client reported a clean STORED. */
-  function expectStored(operation: string, command: string, error: unknown, result: unknown): void {
-    if (error) throw commandFailed(operation, command, error);
-    // The client answers SERVER_ERROR with no error and `false`: never take that for success.
-    if (result !== true) throw commandFailed(operation, command, 'the server did not store the item');
-  }
-
-  const live = (item: Item | null | undefined): item is Item & { envelope: DecodedEnvelope } =>
-    item?.envelope != null && item.envelope.record.expiresAt > Date.now();
-
+  const { prefix, operationTimeoutMs, casAttempts, maxValueBytes } = resolveMemcachedStoreOptions(
+    client,
+    options,
+  );
+  const keyOf = (id: string): string => `${prefix}${id}`;
+  const commands = itemCommands(client, { keyOf, operationTimeoutMs, maxValueBytes });
   const recent = new RecentItems();
 
-  /** Reads an item with `gets`; `load` also keeps it in `recent` for the request's own update. */
-  async function read(operation: string, key: string): Promise<Item | null> {
-    const { error, result } = await call<unknown>(operation, 'gets', (cb) => client.gets(keyOf(key), cb));
-    if (error) throw commandFailed(operation, 'gets', error);
-    if (result === undefined || result === null || result === false) return null;
-    const { cas, ...values } = result as Record<string, unknown>;
-    if (typeof cas !== 'string') throw commandFailed(operation, 'gets', 'the reply carries no CAS token');
-    const raw = Object.values(values)[0];
-    const item = { envelope: decodeEnvelope(raw), cas };
-    if (operation === 'load' && typeof raw === 'string' && live(item)) {
-      recent.remember(key, item, raw.length, Date.now());
-    }
-    return item;
-  }
-
-  /** Rewrites a live item with `gets`/`cas`, retrying when a concurrent write changed it in between. */
-  async function rewrite(
-    operation: string,
-    key: string,
-    next: (current: DecodedEnvelope) => Rewrite,
-  ): Promise<boolean> {
-    for (let attempt = 0; attempt < casAttempts; attempt++) {
-      const started = performance.now();
-      // The first round uses what this request's load read, when it is at hand: no second read.
-      const remembered = attempt === 0 ? recent.take(key, Date.now()) : undefined;
-      const item = live(remembered) ? remembered : await read(operation, key);
-      if (!live(item)) return false;
-      const { value, expiresAt } = next(item.envelope);
-      const body = sized(operation, value);
-      const { error, result } = await call<boolean>(operation, 'cas', (cb) =>
-        client.cas(keyOf(key), body, item.cas, memcachedExptime(expiresAt, Date.now()), cb),
-      );
-      if (error) throw commandFailed(operation, 'cas', error);
-      if (result === true) return true;
-      // false is EXISTS (changed since gets) or NOT_FOUND (gone): the next gets tells them apart.
-      // A writer that lost a round waits a random pause before the next one, growing with each lost
-      // round and scaled by how long a round takes (longer under load): retrying at once makes every
-      // writer of a busy session collide again, round after round.
-      if (attempt + 1 === casAttempts) break;
-      const round = Math.max(1, performance.now() - started);
-      await pause(Math.random() * Math.min(CAS_BACKOFF_CAP_MS, round * 2 ** attempt));
-    }
-    throw new SessionStoreError(
-      `[${STORE_NAME}] ${operation} gave up: concurrent writes changed the session in each of ${casAttempts} gets/cas rounds`,
-      { operation },
-    );
-  }
-
-  /** A whole-data update: `replace` (only if it still exists) after `gets` proved it is live. */
-  async function replaceWhole(key: string, update: SessionUpdate): Promise<boolean> {
-    const remembered = recent.take(key, Date.now());
-    if (!live(remembered) && !live(await read('update', key))) return false;
-    const body = sized('update', encodeEnvelope(update.expiresAt, update.meta, dataToJson(update.data)));
-    const { error, result } = await call<boolean>('update', 'replace', (cb) =>
-      client.replace(keyOf(key), body, memcachedExptime(update.expiresAt, Date.now()), cb),
-    );
-    if (isNotStored(error)) return false;
-    expectStored('update', 'replace', error, result);
-    return true;
-  }
+  /** The rounds of a write on `id`, starting from the item this request's load read, if at hand. */
+  const write = <T>(operation: string, id: string, absent: T, decide: (item: Item) => Step<T>) =>
+    casRounds(commands, casAttempts, { operation, id, absent, first: recent.take(id, Date.now()), decide });
 
   return {
     name: STORE_NAME,
     capabilities: CAPABILITIES,
     keyOf,
 
-    async load(key: string): Promise<SessionRecord | null> {
-      if (!usable(key)) return null;
-      const item = await read('load', key);
-      return live(item) ? item.envelope.record : null;
+    async load(id: string): Promise<SessionRecord | null> {
+      if (!isRecordId(id)) return null;
+      const item = await commands.gets('load', id);
+      if (!item || !live(item)) return null;
+      // Kept for this request's write, which then needs no second read (see RecentItems).
+      recent.remember(id, item, item.bytes, Date.now());
+      // Its own copy of the metadata: what the caller does with the record never reaches the kept item.
+      const { data, expiresAt, meta } = item.envelope.record;
+      return { data, expiresAt, meta: { ...meta } };
     },
 
-    async create(key: string, record: SessionRecord): Promise<boolean> {
-      if (!usable(key)) {
+    async create(id: string, record: SessionRecord): Promise<boolean> {
+      if (!isRecordId(id)) {
         throw new SessionStoreError(
-          `[${STORE_NAME}] create refused: ${JSON.stringify(String(key).slice(0, 40))} is not a usable memcached key`,
+          `[${STORE_NAME}] create refused: ${JSON.stringify(String(id).slice(0, 48))} is not a record id`,
           { operation: 'create' },
         );
       }
-      const body = sized('create', encodeEnvelope(record.expiresAt, record.meta, dataToJson(record.data)));
-      const { error, result } = await call<boolean>('create', 'add', (cb) =>
-        client.add(keyOf(key), body, memcachedExptime(record.expiresAt, Date.now()), cb),
-      );
-      if (isNotStored(error)) return false;
-      expectStored('create', 'add', error, result);
-      return true;
+      const exptime = memcachedExptime(record.expiresAt, Date.now());
+      return commands.add('create', id, encodeEnvelope(record), exptime);
     },
 
-    async update(key: string, update: SessionUpdate): Promise<boolean> {
-      if (!usable(key)) return false;
+    async update(id: string, update: SessionUpdate): Promise<boolean> {
+      if (!isRecordId(id)) return false;
       const { delta } = update;
-      if (!delta) return replaceWhole(key, update);
-      return rewrite('update', key, ({ record }) => ({
-        value: encodeEnvelope(update.expiresAt, update.meta, dataToJson(applyDelta(record.data, delta))),
-        expiresAt: update.expiresAt,
-      }));
+      return write('update', id, false, (item) => {
+        if (!live(item)) return { result: false };
+        // Parsed afresh from the stored text: the record `load` handed out is never changed here.
+        const data = delta
+          ? applyDelta(JSON.parse(item.envelope.dataJson) as SessionData, delta)
+          : update.data;
+        return rewrite(item, update.meta, envelopeDataJson(data));
+      });
     },
 
-    async touch(key: string, expiresAt: number, lastSeenAt: number): Promise<boolean> {
-      if (!usable(key)) return false;
-      // The data's JSON text is copied as is: only `exp` and `meta.lastSeenAt` change.
-      return rewrite('touch', key, ({ record, dataJson }) => ({
-        value: encodeEnvelope(expiresAt, { ...record.meta, lastSeenAt }, dataJson),
-        expiresAt,
-      }));
+    async touch(id: string, change: MetaChange): Promise<boolean> {
+      if (!isRecordId(id)) return false;
+      // The data's JSON text is copied as it is: only the expiry and the metadata change.
+      return write('touch', id, false, (item) =>
+        live(item) ? rewrite(item, change, item.envelope.dataJson) : { result: false },
+      );
     },
 
-    async destroy(key: string): Promise<void> {
-      if (!usable(key)) return;
-      recent.forget(key);
-      const { error } = await call<boolean>('destroy', 'delete', (cb) => client.del(keyOf(key), cb));
-      if (error) throw commandFailed('destroy', 'delete', error);
+    // memcached's `delete` takes no CAS token, so a `gets` then `delete` could delete a record an update
+    // changed in between and return metadata older than what was removed. Instead the removal is itself
+    // the `cas` on the token of the read: the item is replaced by DESTROYED with a negative exptime, which
+    // memcached stores already expired, i.e. removes at once. The `cas` lands only if nothing wrote since
+    // the `gets`, so the metadata returned is exactly that of the record removed; a write that landed in
+    // between makes it fail, and the next round reads the record with that write. A write that read the
+    // record before the removal fails its own `cas` (the item is gone: NOT_FOUND) and reports `false`.
+    // Whatever sits under the key is removed (an expired record, a value of another version), but only a
+    // live record's metadata is returned.
+    async destroy(id: string): Promise<RecordMeta | null> {
+      if (!isRecordId(id)) return null;
+      return write<RecordMeta | null>('destroy', id, null, (item) => ({
+        result: live(item) ? { ...item.envelope.record.meta } : null,
+        value: DESTROYED,
+        exptime: EXPIRED_AT_ONCE,
+      }));
     },
 
     async clearExpired(): Promise<number> {

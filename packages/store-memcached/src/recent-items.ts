@@ -1,10 +1,4 @@
-import type { DecodedEnvelope } from './envelope.js';
-
-/** An item read with `gets`: its envelope (null when it is not one) and its CAS token. */
-export interface Item {
-  envelope: DecodedEnvelope | null;
-  cas: string;
-}
+import type { Item } from './item-commands.js';
 
 interface Entry {
   item: Item;
@@ -13,10 +7,11 @@ interface Entry {
 }
 
 /**
- * The items `load` read, kept a few seconds so that the update or touch of the same request can `cas` on
- * them instead of reading the item again: a modifying request then costs one read and one write. Bounded
- * in count, bytes and age. Correctness never depends on it: a token that went stale (another request
- * wrote in between) makes the `cas` fail, and the update reads afresh as it would have anyway.
+ * The items `load` read, kept a few seconds so that the update, touch or destroy of the same request can
+ * `cas` on them instead of reading the item again: a modifying request then costs one read and one
+ * write. Bounded in count, bytes and age. Correctness never depends on it: a token that went stale
+ * (another request wrote in between) makes the `cas` fail, and the write reads afresh as it would have
+ * anyway.
  */
 export class RecentItems {
   readonly #entries = new Map<string, Entry>();
@@ -46,11 +41,6 @@ export class RecentItems {
     if (!entry) return undefined;
     this.#drop(key);
     return now - entry.at <= this.ttlMs ? entry.item : undefined;
-  }
-
-  /** Forgets `key` (its item was destroyed or rewritten). */
-  forget(key: string): void {
-    this.#drop(key);
   }
 
   get size(): number {

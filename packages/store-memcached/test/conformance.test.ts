@@ -1,4 +1,4 @@
-import type { SessionStore } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { describeSessionStore } from '@sess/store-test-suite';
 import { memcachedServers } from '@sess/test-harness';
 import { createMemcachedStore, type MemcachedStore } from '../src/index.js';

@@ -1,15 +1,19 @@
-import { generateSessionKey as key } from '@sess/core';
-import { memcachedServers } from '@sess/test-harness';
-import type Memcached from 'memcached';
-import { afterAll, describe, expect, it } from 'vitest';
+import { hashSessionKey, generateSessionKey as key } from '@sess/core/store';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore } from '../src/index.js';
-import { endAll, newClient, randomPrefix, rawGet, recordFor, reply, sleep } from './support.js';
+import {
+  change,
+  newClient,
+  randomPrefix,
+  rawGet,
+  recordFor,
+  reply,
+  setting,
+  sleep,
+  testClients,
+} from './support.js';
 
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-const clients: Memcached[] = [client, raw];
-afterAll(() => endAll(...clients));
+const { servers, client, raw, clients } = testClients();
 
 const DAY = 86_400_000;
 const newStore = () => createMemcachedStore(client, { prefix: randomPrefix('engine') });
@@ -27,7 +31,7 @@ describe('key layout and envelope', () => {
     expect(typeof value).toBe('string');
     expect(JSON.parse(value as string)).toEqual({
       v: 1,
-      exp: record.expiresAt,
+      expiresAt: record.expiresAt,
       meta: record.meta,
       data: record.data,
     });
@@ -44,13 +48,15 @@ describe('key layout and envelope', () => {
     const [error] = await reply((cb) => raw.set(store.keyOf(k), 'not an envelope', 60, cb));
     expect(error).toBeUndefined();
     expect(await store.load(k)).toBeNull();
-    expect(await store.update(k, recordFor({ x: 1 }, 60_000))).toBe(false);
-    expect(
-      await store.update(k, { ...recordFor({ x: 1 }, 60_000), delta: { set: { x: 1 }, unset: [] } }),
-    ).toBe(false);
-    expect(await store.touch(k, Date.now() + 60_000, Date.now())).toBe(false);
+    expect(await store.update(k, { data: { x: 1 }, meta: change() })).toBe(false);
+    expect(await store.update(k, { data: { x: 1 }, delta: setting({ x: 1 }), meta: change() })).toBe(false);
+    expect(await store.touch(k, change())).toBe(false);
     expect(await store.create(k, recordFor({ x: 1 }, 60_000))).toBe(false);
     expect(await rawGet(raw, store, k)).toBe('not an envelope');
+    // destroy clears the key as it always did (a record another version wrote must not outlive a
+    // logout), but it had no record of this store's to report.
+    expect(await store.destroy(k)).toBeNull();
+    expect(await rawGet(raw, store, k)).toBeUndefined();
   });
 
   it('declares delta, native expiry in whole seconds, and no owner index', () => {
@@ -63,6 +69,51 @@ describe('key layout and envelope', () => {
     });
     expect(store.owners).toBeUndefined();
     expect(store).not.toHaveProperty('close');
+  });
+});
+
+describe('record ids', () => {
+  it('a 40-character hashed id behind the longest prefix fits the 250-byte key, through every operation', async () => {
+    const prefix = randomPrefix('long').padEnd(210, 'p');
+    const store = createMemcachedStore(client, { prefix });
+    const id = hashSessionKey(key());
+    expect(id).toHaveLength(40);
+    expect(Buffer.byteLength(store.keyOf(id))).toBe(250);
+    expect(await store.create(id, recordFor({ hashed: true }, 60_000))).toBe(true);
+    expect((await store.load(id))?.data).toEqual({ hashed: true });
+    expect(await store.update(id, { data: {}, delta: setting({ more: 1 }), meta: change() })).toBe(true);
+    expect(await store.touch(id, change({ owner: 'u1' }))).toBe(true);
+    expect(JSON.parse((await rawGet(raw, store, id)) as string).data).toEqual({ hashed: true, more: 1 });
+    expect(await store.destroy(id)).toMatchObject({ owner: 'u1' });
+    expect(await rawGet(raw, store, id)).toBeUndefined();
+  });
+
+  it.each([
+    ['31 characters', 'a'.repeat(31)],
+    ['33 characters', 'a'.repeat(33)],
+    ['41 characters', 'a'.repeat(41)],
+    ['upper case', 'A'.repeat(32)],
+    ['a space', `${'a'.repeat(31)} `],
+    ['a line break', `${'a'.repeat(30)}\r\n`],
+    ['empty', ''],
+  ])('an id with %s never reaches the server', async (_label, id) => {
+    const sent: string[] = [];
+    const refuse =
+      (command: string) =>
+      (...args: unknown[]) => {
+        sent.push(command);
+        (args.at(-1) as (error: unknown) => void)(new Error('sent'));
+      };
+    const store = createMemcachedStore({ gets: refuse('gets'), add: refuse('add'), cas: refuse('cas') });
+    expect(await store.load(id)).toBeNull();
+    expect(await store.update(id, { data: {}, meta: change() })).toBe(false);
+    expect(await store.touch(id, change())).toBe(false);
+    expect(await store.destroy(id)).toBeNull();
+    await expect(store.create(id, recordFor({}, 60_000))).rejects.toMatchObject({
+      operation: 'create',
+      message: expect.stringContaining('is not a record id'),
+    });
+    expect(sent).toEqual([]);
   });
 });
 
@@ -81,18 +132,19 @@ describe('expiry in memcached itself', () => {
     const k = key();
     const record = recordFor({ v: 1 }, 60_000);
     expect(await store.create(k, record)).toBe(true);
-    expect(await store.update(k, { ...recordFor({ v: 2 }, 40 * DAY), meta: record.meta })).toBe(true);
+    const expiry = (days: number) => ({ expiresAt: Date.now() + days * DAY, lifetime: null });
+    expect(await store.update(k, { data: { v: 2 }, meta: change({ expiry: expiry(40) }) })).toBe(true);
     expect(await rawGet(raw, store, k)).toEqual(expect.any(String));
     expect(
-      await store.update(k, {
-        ...recordFor({}, 45 * DAY),
-        meta: record.meta,
-        delta: { set: { d: 1 }, unset: [] },
-      }),
+      await store.update(k, { data: {}, delta: setting({ d: 1 }), meta: change({ expiry: expiry(45) }) }),
     ).toBe(true);
     expect(await rawGet(raw, store, k)).toEqual(expect.any(String));
-    expect(await store.touch(k, Date.now() + 50 * DAY, Date.now())).toBe(true);
+    expect(await store.touch(k, change({ expiry: expiry(50) }))).toBe(true);
     expect((await store.load(k))?.data).toEqual({ v: 2, d: 1 });
+    // A refresh by a 40-day default lifetime, computed by the store, keeps it too.
+    expect(await store.touch(k, change({ defaultLifetime: 40 * 86_400 }))).toBe(true);
+    expect(await rawGet(raw, store, k)).toEqual(expect.any(String));
+    expect((await store.load(k))?.expiresAt).toBeGreaterThan(Date.now() + 39 * DAY);
   });
 
   it('a 29-day session (the relative range) is stored and loadable', async () => {

@@ -1,17 +1,19 @@
 import { createServer } from 'node:net';
-import { generateSessionKey as key } from '@sess/core';
-import { memcachedServers } from '@sess/test-harness';
-import type Memcached from 'memcached';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dataToJson, encodeEnvelope } from '../src/envelope.js';
+import { encodeEnvelope, generateSessionKey as key } from '@sess/core/store';
+import { describe, expect, it } from 'vitest';
 import { createMemcachedStore } from '../src/index.js';
-import { endAll, newClient, randomPrefix, rawGet, recordFor, storeError } from './support.js';
+import {
+  change,
+  newClient,
+  randomPrefix,
+  rawGet,
+  recordFor,
+  setting,
+  storeError,
+  testClients,
+} from './support.js';
 
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-const clients: Memcached[] = [client, raw];
-afterAll(() => endAll(...clients));
+const { servers, client, raw, clients } = testClients();
 
 const newStore = () => createMemcachedStore(client, { prefix: randomPrefix('errors') });
 
@@ -34,9 +36,9 @@ describe('errors are surfaced, never read as a miss', () => {
     const operations: [string, () => Promise<unknown>][] = [
       ['load', () => store.load(k)],
       ['create', () => store.create(k, recordFor({}, 60_000))],
-      ['update', () => store.update(k, recordFor({}, 60_000))],
-      ['update', () => store.update(k, { ...recordFor({}, 60_000), delta: { set: {}, unset: [] } })],
-      ['touch', () => store.touch(k, Date.now() + 60_000, Date.now())],
+      ['update', () => store.update(k, { data: {}, meta: change() })],
+      ['update', () => store.update(k, { data: {}, delta: setting({}), meta: change() })],
+      ['touch', () => store.touch(k, change())],
       ['destroy', () => store.destroy(k)],
     ];
     for (const [operation, run] of operations) {
@@ -58,8 +60,10 @@ describe('errors are surfaced, never read as a miss', () => {
     expect(error.message).toContain('maxValueBytes (1000000)');
     expect(await rawGet(raw, store, k)).toBeUndefined();
     expect(await store.create(k, recordFor({ small: true }, 60_000))).toBe(true);
-    const big = { ...recordFor({ blob: 'y'.repeat(1_100_000) }, 60_000) };
+    const big = { data: { blob: 'y'.repeat(1_100_000) }, meta: change() };
     expect((await storeError(store.update(k, big))).operation).toBe('update');
+    const bigDelta = { ...big, delta: setting(big.data) };
+    expect((await storeError(store.update(k, bigDelta))).operation).toBe('update');
     expect((await store.load(k))?.data).toEqual({ small: true });
   });
 
@@ -70,7 +74,7 @@ describe('errors are surfaced, never read as a miss', () => {
     const k = key();
     // 1 048 560 bytes: under the client's own 1 MiB check, over what the server fits in one item.
     const record = recordFor({ b: '' }, 60_000);
-    const overhead = encodeEnvelope(record.expiresAt, record.meta, dataToJson(record.data)).length;
+    const overhead = encodeEnvelope(record).length;
     record.data.b = 'z'.repeat(1_048_560 - overhead);
     const error = await storeError(store.create(k, record));
     expect(error.operation).toBe('create');

@@ -1,50 +1,32 @@
-import { generateSessionKey as key } from '@sess/core';
-import { memcachedServers } from '@sess/test-harness';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createMemcachedStore, type MemcachedLike } from '../src/index.js';
+import { generateSessionKey as key } from '@sess/core/store';
+import { describe, expect, it } from 'vitest';
+import { createMemcachedStore, type MemcachedLike, type MemcachedStore } from '../src/index.js';
 import { RecentItems } from '../src/recent-items.js';
-import { endAll, newClient, randomPrefix, rawDataText, rawGet, recordFor } from './support.js';
+import { change, randomPrefix, rawDataText, rawGet, recordFor, setting, testClients } from './support.js';
 
-const servers = memcachedServers();
-const client = newClient(servers);
-const raw = newClient(servers);
-afterAll(() => endAll(client, raw));
+const { client, raw } = testClients();
 
 /** The real client, counting the commands the store sends. */
 function counted(): { client: MemcachedLike; sent: string[] } {
   const sent: string[] = [];
-  const wrap = {
-    get: (k: string, cb: never) => {
-      sent.push('get');
-      client.get(k, cb);
-    },
-    gets: (k: string, cb: never) => {
+  const wrap: MemcachedLike = {
+    gets: (k, cb) => {
       sent.push('gets');
       client.gets(k, cb);
     },
-    add: (k: string, v: string, l: number, cb: never) => {
+    add: (k, v, l, cb) => {
       sent.push('add');
       client.add(k, v, l, cb);
     },
-    replace: (k: string, v: string, l: number, cb: never) => {
-      sent.push('replace');
-      client.replace(k, v, l, cb);
-    },
-    cas: (k: string, v: string, c: string, l: number, cb: never) => {
+    cas: (k, v, c, l, cb) => {
       sent.push('cas');
       client.cas(k, v, c, l, cb);
     },
-    del: (k: string, cb: never) => {
-      sent.push('del');
-      client.del(k, cb);
-    },
-  } as unknown as MemcachedLike;
+  };
   return { client: wrap, sent };
 }
 
-const delta = (set: Record<string, unknown>) => ({ set, unset: [] });
-
-describe('an update after a load uses the CAS token the load read', () => {
+describe('a write after a load uses the CAS token the load read', () => {
   it('load then delta update: one gets and one cas, nothing else', async () => {
     const { client: countingClient, sent } = counted();
     const store = createMemcachedStore(countingClient, { prefix: randomPrefix('token') });
@@ -53,8 +35,7 @@ describe('an update after a load uses the CAS token the load read', () => {
     expect(await store.create(k, record)).toBe(true);
     sent.length = 0;
     expect((await store.load(k))?.data).toEqual({ a: 1 });
-    const update = { data: { a: 2 }, delta: delta({ a: 2 }), expiresAt: record.expiresAt, meta: record.meta };
-    expect(await store.update(k, update)).toBe(true);
+    expect(await store.update(k, { data: { a: 2 }, delta: setting({ a: 2 }), meta: change() })).toBe(true);
     expect(sent).toEqual(['gets', 'cas']);
     expect(JSON.parse(rawDataText(await rawGet(raw, store, k)))).toEqual({ a: 2 });
   });
@@ -68,10 +49,13 @@ describe('an update after a load uses the CAS token the load read', () => {
     const record = recordFor({ a: 1 }, 60_000);
     expect(await mine.create(k, record)).toBe(true);
     await mine.load(k);
-    const base = { expiresAt: record.expiresAt, meta: record.meta };
-    expect(await theirs.update(k, { ...base, data: { a: 1, b: 2 }, delta: delta({ b: 2 }) })).toBe(true);
+    expect(await theirs.update(k, { data: { a: 1, b: 2 }, delta: setting({ b: 2 }), meta: change() })).toBe(
+      true,
+    );
     sent.length = 0;
-    expect(await mine.update(k, { ...base, data: { a: 1, c: 3 }, delta: delta({ c: 3 }) })).toBe(true);
+    expect(await mine.update(k, { data: { a: 1, c: 3 }, delta: setting({ c: 3 }), meta: change() })).toBe(
+      true,
+    );
     expect(sent).toEqual(['cas', 'gets', 'cas']);
     expect(JSON.parse(rawDataText(await rawGet(raw, mine, k)))).toEqual({ a: 1, b: 2, c: 3 });
   });
@@ -84,11 +68,47 @@ describe('an update after a load uses the CAS token the load read', () => {
     const record = recordFor({ a: 1 }, 60_000);
     expect(await mine.create(k, record)).toBe(true);
     await mine.load(k);
-    await theirs.destroy(k);
-    const base = { expiresAt: record.expiresAt, meta: record.meta };
-    expect(await mine.update(k, { ...base, data: { a: 2 }, delta: delta({ a: 2 }) })).toBe(false);
+    expect(await theirs.destroy(k)).toEqual(record.meta);
+    expect(await mine.update(k, { data: { a: 2 }, delta: setting({ a: 2 }), meta: change() })).toBe(false);
     expect(await mine.load(k)).toBeNull();
     expect(await rawGet(raw, mine, k)).toBeUndefined();
+  });
+
+  // The round trips of each operation, with and without this request's load before it.
+  const operations: [string, (store: MemcachedStore, k: string) => Promise<unknown>][] = [
+    ['whole update', (store, k) => store.update(k, { data: { w: 1 }, meta: change() })],
+    ['delta update', (store, k) => store.update(k, { data: {}, delta: setting({ d: 1 }), meta: change() })],
+    ['touch', (store, k) => store.touch(k, change())],
+    ['destroy', (store, k) => store.destroy(k)],
+  ];
+  it.each(operations)('%s: one cas after a load, gets + cas without one', async (label, run) => {
+    const { client: countingClient, sent } = counted();
+    const store = createMemcachedStore(countingClient, { prefix: randomPrefix('trips') });
+    const k = key();
+    expect(await store.create(k, recordFor({ a: 1 }, 60_000))).toBe(true);
+    expect(sent).toEqual(['add']);
+    sent.length = 0;
+    await store.load(k);
+    expect(await run(store, k)).toBeTruthy();
+    expect(sent).toEqual(['gets', 'cas']);
+    if (label === 'destroy') expect(await store.create(k, recordFor({ a: 1 }, 60_000))).toBe(true);
+    sent.length = 0;
+    expect(await run(store, k)).toBeTruthy();
+    expect(sent).toEqual(['gets', 'cas']);
+  });
+
+  it('what the caller does with a loaded record never reaches the write that uses its token', async () => {
+    const store = createMemcachedStore(client, { prefix: randomPrefix('token') });
+    const k = key();
+    expect(await store.create(k, recordFor({ a: 1 }, 60_000))).toBe(true);
+    const loaded = await store.load(k);
+    if (!loaded) throw new Error('not loaded');
+    loaded.meta.owner = 'mallory';
+    loaded.data.a = 'changed in memory';
+    expect(await store.update(k, { data: {}, delta: setting({ b: 2 }), meta: change() })).toBe(true);
+    const stored = JSON.parse((await rawGet(raw, store, k)) as string);
+    expect(stored.data).toEqual({ a: 1, b: 2 });
+    expect(stored.meta).not.toHaveProperty('owner');
   });
 });
 
@@ -115,12 +135,5 @@ describe('RecentItems', () => {
     expect(recent.take('b', 0)).toBeUndefined();
     recent.remember('huge', item('huge'), 101, 0);
     expect(recent.take('huge', 0)).toBeUndefined();
-  });
-
-  it('forgets a key on request', () => {
-    const recent = new RecentItems();
-    recent.remember('k', item('1'), 10, 0);
-    recent.forget('k');
-    expect(recent.take('k', 0)).toBeUndefined();
   });
 });

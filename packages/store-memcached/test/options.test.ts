@@ -6,7 +6,7 @@ import { resolveMemcachedStoreOptions } from '../src/options.js';
 // Option validation is pure logic: a client-shaped object is enough, no server is reached.
 const noop = () => {};
 const fakeClient = (extra: object = {}): MemcachedLike =>
-  ({ get: noop, gets: noop, add: noop, replace: noop, cas: noop, del: noop, ...extra }) as MemcachedLike;
+  ({ gets: noop, add: noop, cas: noop, ...extra }) as MemcachedLike;
 
 function configError(run: () => unknown): SessionConfigError {
   try {
@@ -25,7 +25,6 @@ describe('createMemcachedStore options', () => {
       operationTimeoutMs: 1000,
       casAttempts: 20,
       maxValueBytes: 1_000_000,
-      maxKeyBytes: 245,
     });
   });
 
@@ -33,7 +32,7 @@ describe('createMemcachedStore options', () => {
     ['prefix', ''],
     ['prefix', 'app:sess:'],
     ['prefix', '~!@#$%^&*()_+{}|:"<>?'],
-    ['prefix', 'x'.repeat(218)],
+    ['prefix', 'x'.repeat(210)],
     ['operationTimeoutMs', 1],
     ['operationTimeoutMs', 250],
     ['casAttempts', 1],
@@ -56,7 +55,7 @@ describe('createMemcachedStore options', () => {
     ['prefix', 'nul\u0000'],
     ['prefix', 'del\u007f'],
     ['prefix', 'ünïcode'],
-    ['prefix', 'x'.repeat(219)],
+    ['prefix', 'x'.repeat(211)],
     ['operationTimeoutMs', 0],
     ['operationTimeoutMs', -1],
     ['operationTimeoutMs', 1.5],
@@ -97,17 +96,29 @@ describe('createMemcachedStore options', () => {
     ['null', null],
     ['a server list', ['127.0.0.1:11211']],
     ['a client without cas', { get: noop, gets: noop, add: noop, replace: noop, del: noop }],
+    ['a client without gets', { get: noop, add: noop, cas: noop }],
     ['a client with a namespace containing a space', fakeClient({ namespace: 'my app:' })],
   ])('rejects a client that is %s', (_label, client) => {
     const error = configError(() => createMemcachedStore(client as MemcachedLike));
     expect(error.option).toBe('client');
   });
 
-  it("counts the client's namespace towards the 250-byte key limit", () => {
+  it("counts the client's namespace and a 40-character hashed id towards the 250-byte key limit", () => {
     const client = fakeClient({ namespace: 'ns:' });
-    expect(resolveMemcachedStoreOptions(client, { prefix: 'x'.repeat(215) }).maxKeyBytes).toBe(32);
-    expect(configError(() => createMemcachedStore(client, { prefix: 'x'.repeat(216) })).option).toBe(
-      'prefix',
+    expect(resolveMemcachedStoreOptions(client, { prefix: 'x'.repeat(207) }).prefix).toHaveLength(207);
+    const error = configError(() => createMemcachedStore(client, { prefix: 'x'.repeat(208) }));
+    expect(error.option).toBe('prefix');
+    expect(error.message).toContain('at most 207 characters');
+    expect(error.message).toContain('40-character record id');
+  });
+
+  it('names every unknown option at once, with the sess way for names from other libraries', () => {
+    const error = configError(() =>
+      createMemcachedStore(fakeClient(), { ttl: 60, timeout: 5, colour: 'red' } as MemcachedStoreOptions),
     );
+    expect(error.option).toBe('ttl');
+    expect(error.message).toContain('`ttl`: lifetimes come from the session manager');
+    expect(error.message).toContain('`timeout`: use `operationTimeoutMs`');
+    expect(error.message).toContain('`colour` is not an option');
   });
 });

@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import {
   createSessionManager,
-  generateSessionKey,
   isSessionError,
   type SessionManager,
   type SessionStoreError,
   SessionStoreTimeout,
 } from '@sess/core';
+import { generateSessionKey } from '@sess/core/store';
 import { type Server, startMemcached } from '@sess/test-harness/servers';
 import type Memcached from 'memcached';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemcachedStore, type MemcachedStoreOptions } from '../src/index.js';
-import { endAll, newClient, randomPrefix, recordFor, reply, sleep } from './support.js';
+import { change, endAll, newClient, randomPrefix, recordFor, reply, setting, sleep } from './support.js';
 
 // Dedicated memcached processes, killed and frozen here: the run's shared servers are never touched.
 const servers: Server[] = [];
@@ -162,12 +162,9 @@ describe('a memcached outage', () => {
     const operations: [string, () => Promise<unknown>][] = [
       ['load', () => store.load(key)],
       ['create', () => store.create(generateSessionKey(), recordFor({}, 60_000))],
-      ['update', () => store.update(key, recordFor({ lost: true }, 60_000))],
-      [
-        'update',
-        () => store.update(key, { ...recordFor({}, 60_000), delta: { set: { lost: true }, unset: [] } }),
-      ],
-      ['touch', () => store.touch(key, Date.now() + 60_000, Date.now())],
+      ['update', () => store.update(key, { data: { lost: true }, meta: change() })],
+      ['update', () => store.update(key, { data: {}, delta: setting({ lost: true }), meta: change() })],
+      ['touch', () => store.touch(key, change())],
       ['destroy', () => store.destroy(generateSessionKey())],
     ];
     for (const [operation, run] of operations) {

@@ -1,57 +1,38 @@
-import { SessionConfigError } from '@sess/core';
+import { declareOptions, type OptionsInput, option } from '@sess/core/store';
 
 /** The name the store reports in errors and in `store.name`. */
 export const STORE_NAME = '@sess/store-redis';
 
+/** The options of `createRedisStore`, declared once: validation, defaults, the type and the README table. */
+export const REDIS_STORE_OPTIONS = declareOptions(
+  STORE_NAME,
+  {
+    /**
+     * Prepended to every key the store writes: a session lives in the hash `<prefix>{<record id>}` and an
+     * owner index in the sorted set `<prefix>owner:{<owner>}`. Any string without `{` or `}` (the braces
+     * after it are the Redis Cluster hash tag); `''` is allowed. Two stores with different prefixes on one
+     * server never see each other's sessions. An ioredis `keyPrefix` on the client is applied in front of it.
+     */
+    prefix: option.custom<string>({
+      default: 'sess:',
+      expected: 'a string without `{` or `}`',
+      check: (value, invalid) => (typeof value === 'string' && !/[{}]/.test(value) ? value : invalid()),
+    }),
+    /**
+     * Keep an index of sessions by owner (one sorted set per owner) and offer `store.owners`. Binding a
+     * session to an owner costs one extra round trip, and about once per day of activity a write of an owned
+     * session two more (see "Owner index"); `false` drops the index, and the store declares
+     * `capabilities.ownerIndex: false` (asking for it then raises `CapabilityMissing`).
+     */
+    ownerIndex: option.boolean({ default: true }),
+  },
+  {
+    ttl: 'the lifetime is the manager’s `cookieAge` (seconds); the store keeps the expiry each write computes',
+    keyPrefix: 'use `prefix` (an ioredis `keyPrefix` on the client is applied in front of it)',
+    serializer: 'data is always stored as JSON, one hash field per top-level key',
+    client: 'pass the ioredis client as the first argument: `createRedisStore(client, options)`',
+  },
+);
+
 /** Options of `createRedisStore`. */
-export interface RedisStoreOptions {
-  /**
-   * Prepended to every key the store writes: a session lives in the hash `<prefix>{<session key>}` and
-   * an owner index in the sorted set `<prefix>owner:{<owner>}`. Must not contain `{` or `}`: the braces
-   * after the prefix are the Redis Cluster hash tag. An ioredis `keyPrefix` on the client is applied on top.
-   * @default 'sess:'
-   */
-  prefix?: string;
-  /**
-   * Keep an index of sessions by `meta.owner` (one sorted set per owner) and offer `store.owners`.
-   * Costs one extra round trip per save or touch of a session that has an owner; `false` drops the
-   * index and the capability.
-   * @default true
-   */
-  ownerIndex?: boolean;
-}
-
-/** Options after validation and defaults. */
-export interface ResolvedRedisStoreOptions {
-  prefix: string;
-  ownerIndex: boolean;
-}
-
-const KNOWN = new Set(['prefix', 'ownerIndex']);
-
-/** Validates the options, naming the offending one, and fills in the defaults. */
-export function resolveRedisStoreOptions(input: RedisStoreOptions | undefined): ResolvedRedisStoreOptions {
-  if (input === undefined) return { prefix: 'sess:', ownerIndex: true };
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new SessionConfigError(STORE_NAME, 'options', 'an object', input);
-  }
-  const options = input as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.has(name)) {
-      throw new SessionConfigError(
-        STORE_NAME,
-        name,
-        `a known option (${[...KNOWN].join(', ')})`,
-        options[name],
-      );
-    }
-  }
-  const prefix = options.prefix === undefined ? 'sess:' : options.prefix;
-  if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
-    throw new SessionConfigError(STORE_NAME, 'prefix', 'a string without `{` or `}`', prefix);
-  }
-  const ownerIndex = options.ownerIndex === undefined ? true : options.ownerIndex;
-  if (typeof ownerIndex !== 'boolean')
-    throw new SessionConfigError(STORE_NAME, 'ownerIndex', 'a boolean', ownerIndex);
-  return { prefix, ownerIndex };
-}
+export type RedisStoreOptions = OptionsInput<typeof REDIS_STORE_OPTIONS.specs>;

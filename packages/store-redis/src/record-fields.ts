@@ -1,9 +1,9 @@
-import type { RecordMeta, SessionData, SessionRecord } from '@sess/core';
+import type { RecordMeta, SessionData, SessionRecord } from '@sess/core/store';
 
 /**
  * The fields of one session hash. Data keys live under `d:<name>` (value: the JSON of that value), so
  * a delta writes or removes exactly the fields of the keys that changed; metadata lives in short
- * fields that can never collide with them.
+ * fields that can never collide with them. The write script (write-script.ts) spells the same names.
  */
 export const FIELD = {
   dataPrefix: 'd:',
@@ -12,15 +12,26 @@ export const FIELD = {
   owner: '_o',
   deadline: '_d',
   expiresAt: '_e',
+  lifetime: '_l',
+  previous: '_p',
+  next: '_n',
+  /**
+   * Not metadata: the score the owner index of `_o` is known to hold for this record (ms). A write whose
+   * expiry goes past it first raises the index (see owner-index.ts); never returned by `load`.
+   */
+  indexed: '_i',
 } as const;
 
-/** The meta fields read by the owner index, in this order. */
+/** The meta fields, in this order: what `owners.list` reads and the destroy script returns. */
 export const META_FIELDS = [
   FIELD.createdAt,
   FIELD.lastSeenAt,
   FIELD.owner,
   FIELD.deadline,
   FIELD.expiresAt,
+  FIELD.lifetime,
+  FIELD.previous,
+  FIELD.next,
 ] as const;
 
 /** The hash field of the data key `name`. */
@@ -44,8 +55,8 @@ export function dataPairs(data: SessionData): string[] {
   return pairs;
 }
 
-/** Field/value pairs of the metadata and expiry; optional fields that are absent are listed in `absent`. */
-export function metaPairs(meta: RecordMeta, expiresAt: number): { pairs: string[]; absent: string[] } {
+/** Field/value pairs of a new record's metadata and expiry (the optional fields only when present). */
+export function metaPairs(meta: RecordMeta, expiresAt: number): string[] {
   const pairs = [
     FIELD.createdAt,
     String(meta.createdAt),
@@ -54,41 +65,55 @@ export function metaPairs(meta: RecordMeta, expiresAt: number): { pairs: string[
     FIELD.expiresAt,
     String(expiresAt),
   ];
-  const absent: string[] = [];
-  if (meta.owner === undefined) absent.push(FIELD.owner);
-  else pairs.push(FIELD.owner, meta.owner);
-  if (meta.deadline === undefined) absent.push(FIELD.deadline);
-  else pairs.push(FIELD.deadline, String(meta.deadline));
-  return { pairs, absent };
+  if (meta.owner !== undefined) pairs.push(FIELD.owner, meta.owner);
+  if (meta.deadline !== undefined) pairs.push(FIELD.deadline, String(meta.deadline));
+  if (meta.lifetime !== undefined) pairs.push(FIELD.lifetime, String(meta.lifetime));
+  if (meta.previous !== undefined) pairs.push(FIELD.previous, meta.previous);
+  if (meta.next !== undefined) pairs.push(FIELD.next, meta.next);
+  return pairs;
 }
 
-const toNumber = (value: string | null | undefined): number | undefined => {
-  if (value === null || value === undefined || value === '') return undefined;
+// RESP3 (ioredis 6) answers a missing field of a script's reply as `false`, RESP2 as null: both are absent.
+const present = (value: unknown): value is string => typeof value === 'string';
+
+const toNumber = (value: unknown): number | undefined => {
+  if (!present(value) || value === '') return undefined;
   const number = Number(value);
   return Number.isFinite(number) ? number : undefined;
 };
 
 /**
- * The metadata and expiry from the meta fields, or null when a required one is missing or malformed
- * (not a hash this store wrote).
+ * The metadata and expiry from the meta fields, or null when a required one is missing or a field is
+ * malformed (not a hash this store wrote).
  */
-export function decodeMeta(
-  get: (field: string) => string | null | undefined,
-): { meta: RecordMeta; expiresAt: number } | null {
+export function decodeMeta(get: (field: string) => unknown): { meta: RecordMeta; expiresAt: number } | null {
   const createdAt = toNumber(get(FIELD.createdAt));
   const lastSeenAt = toNumber(get(FIELD.lastSeenAt));
   const expiresAt = toNumber(get(FIELD.expiresAt));
   if (createdAt === undefined || lastSeenAt === undefined || expiresAt === undefined) return null;
   const meta: RecordMeta = { createdAt, lastSeenAt };
   const owner = get(FIELD.owner);
-  if (owner !== null && owner !== undefined) meta.owner = owner;
-  const deadlineText = get(FIELD.deadline);
-  if (deadlineText !== null && deadlineText !== undefined) {
-    const deadline = toNumber(deadlineText);
-    if (deadline === undefined) return null;
-    meta.deadline = deadline;
+  if (present(owner)) meta.owner = owner;
+  for (const [name, field] of [
+    ['deadline', FIELD.deadline],
+    ['lifetime', FIELD.lifetime],
+  ] as const) {
+    const text = get(field);
+    if (!present(text)) continue;
+    const number = toNumber(text);
+    if (number === undefined) return null;
+    meta[name] = number;
   }
+  const previous = get(FIELD.previous);
+  if (present(previous)) meta.previous = previous;
+  const next = get(FIELD.next);
+  if (present(next)) meta.next = next;
   return { meta, expiresAt };
+}
+
+/** The metadata of a reply listing the {@link META_FIELDS} in order (HMGET, the destroy script). */
+export function decodeMetaRow(row: readonly unknown[]): { meta: RecordMeta; expiresAt: number } | null {
+  return decodeMeta((field) => row[META_FIELDS.indexOf(field as (typeof META_FIELDS)[number])]);
 }
 
 /**

@@ -10,13 +10,12 @@ export interface RedisLike {
   eval(script: string, numkeys: number, ...args: RedisArgument[]): Promise<unknown>;
   hgetall(key: string): Promise<Record<string, string>>;
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
-  del(...keys: string[]): Promise<number>;
   zrange(key: string, start: number, stop: number): Promise<string[]>;
   zrem(key: string, ...members: string[]): Promise<number>;
 }
 
 /** The methods {@link RedisLike} requires, for the construction-time check. */
-export const REDIS_METHODS = ['evalsha', 'eval', 'hgetall', 'hmget', 'del', 'zrange', 'zrem'] as const;
+export const REDIS_METHODS = ['evalsha', 'eval', 'hgetall', 'hmget', 'zrange', 'zrem'] as const;
 
 /** True when `value` has every method the store calls. */
 export function isRedisLike(value: unknown): value is RedisLike {

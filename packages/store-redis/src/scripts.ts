@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import type { RedisArgument, RedisLike } from './redis-like.js';
 
 /**
- * Applies a command to `ARGV[first..last]` in slices: Lua's `unpack` is limited by its C stack, so
- * a session with thousands of top-level keys would otherwise fail. Slices are even-sized, so
+ * Lua helper: applies a command to `list[first..last]` in slices. Lua's `unpack` is limited by its C stack,
+ * so a session with thousands of top-level keys would otherwise fail. Slices are even-sized, so
  * field/value pairs never split.
  */
-const EACH = `
-local function each(command, key, first, last)
+export const EACH = `
+local function each(command, key, list, first, last)
   while first <= last do
     local stop = math.min(first + 999, last)
-    redis.call(command, key, unpack(ARGV, first, stop))
+    redis.call(command, key, unpack(list, first, stop))
     first = stop + 1
   end
 end
@@ -23,7 +23,8 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-function script(name: string, lua: string): LuaScript {
+/** A script from its Lua text. */
+export function script(name: string, lua: string): LuaScript {
   const body = lua.trim();
   return { name, lua: body, sha: createHash('sha1').update(body).digest('hex') };
 }
@@ -38,64 +39,40 @@ export const CREATE = script(
   `${EACH}
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 1 then return 0 end
-each('HSET', key, 2, #ARGV)
+each('HSET', key, ARGV, 2, #ARGV)
 redis.call('PEXPIREAT', key, ARGV[1])
 return 1`,
 );
 
 /**
- * update: only when the hash exists (`SET XX`), replace it whole or apply a delta, and move the expiry.
- * KEYS[1] session hash; ARGV[1] expiry (ms); ARGV[2] how many fields to remove, or -1 to replace the
- * whole hash; then those field names; then field/value pairs to write. Returns 1, or 0 when absent.
+ * destroy: reads the meta fields and deletes the hash in one step, so no write lands in between.
+ * KEYS[1] session hash. Returns the fields `_c _s _o _d _e _l _p _n` (a missing one as nil, or false
+ * under RESP3), or 0 when there was no record.
  */
-export const UPDATE = script(
-  'update',
-  `${EACH}
+export const DESTROY = script(
+  'destroy',
+  `
 local key = KEYS[1]
-if redis.call('EXISTS', key) == 0 then return 0 end
-local removals = tonumber(ARGV[2])
-local first = 3
-if removals < 0 then
-  redis.call('DEL', key)
-else
-  each('HDEL', key, 3, 2 + removals)
-  first = 3 + removals
-end
-each('HSET', key, first, #ARGV)
-redis.call('PEXPIREAT', key, ARGV[1])
-return 1`,
+local meta = redis.call('HMGET', key, '_c', '_s', '_o', '_d', '_e', '_l', '_p', '_n')
+if redis.call('DEL', key) == 0 then return 0 end
+return meta`,
 );
 
 /**
- * touch: move the expiry and the last-seen time of an existing hash, never its data.
- * KEYS[1] session hash; ARGV[1] expiry (ms, PEXPIREAT); ARGV[2] `_e`; ARGV[3] `_s`.
- * Returns 0 when absent, else an array holding the owner when there is one (for the owner index).
+ * Owner index upkeep: raise a member's score (its expiry bound, ms) to at least ARGV[2], never lower it;
+ * drop members that expired by the server's clock (the same clock that expires the hashes); and let the
+ * index expire with its last member. KEYS[1] owner index; ARGV[1] record id; ARGV[2] score.
+ * (The compare is done here rather than with `ZADD GT`, which needs Redis 6.2.)
  */
-export const TOUCH = script(
-  'touch',
+export const INDEX_RAISE = script(
+  'index-raise',
   `
 local key = KEYS[1]
-if redis.call('EXISTS', key) == 0 then return 0 end
-local owner = redis.call('HGET', key, '_o')
-redis.call('HSET', key, '_e', ARGV[2], '_s', ARGV[3])
-redis.call('PEXPIREAT', key, ARGV[1])
-if owner then return {owner} end
-return {}`,
-);
-
-/**
- * Owner index upkeep: add or move a member (score = its expiry, ms), drop members that expired by the
- * server's clock (the same clock that expires the hashes), and let the index expire with its last member.
- * KEYS[1] owner index; ARGV[1] session key; ARGV[2] expiry (ms).
- */
-export const INDEX_ADD = script(
-  'index-add',
-  `
-local key = KEYS[1]
+local score = redis.call('ZSCORE', key, ARGV[1])
+if not score or tonumber(score) < tonumber(ARGV[2]) then redis.call('ZADD', key, ARGV[2], ARGV[1]) end
 local time = redis.call('TIME')
 local now = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
-redis.call('ZADD', key, ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. now)
 local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
 if last[2] then redis.call('PEXPIREAT', key, last[2]) end
 return 1`,

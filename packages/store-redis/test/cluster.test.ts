@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { generateSessionKey, type SessionRecord } from '@sess/core';
+import { generateSessionKey, type SessionRecord } from '@sess/core/store';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../src/index.js';
@@ -61,19 +61,17 @@ describe('on the cluster', () => {
     expect(await store.load(key)).toEqual(rec);
     const at = Date.now();
     const meta = { ...rec.meta, lastSeenAt: at };
+    const change = { now: at, defaultLifetime: 3600 };
     expect(
-      await store.update(key, {
-        data: {},
-        delta: { set: { visits: 2 }, unset: ['cart'] },
-        expiresAt: at + HOUR,
-        meta,
-      }),
+      await store.update(key, { data: {}, delta: { set: { visits: 2 }, unset: ['cart'] }, meta: change }),
     ).toBe(true);
-    expect(await store.touch(key, at + 2 * HOUR, at)).toBe(true);
+    expect(await store.touch(key, { ...change, expiry: { expiresAt: at + 2 * HOUR, lifetime: null } })).toBe(
+      true,
+    );
     expect(await store.load(key)).toEqual({ data: { visits: 2 }, expiresAt: at + 2 * HOUR, meta });
-    await store.destroy(key);
+    expect(await store.destroy(key)).toEqual(meta);
     expect(await store.load(key)).toBeNull();
-    expect(await store.update(key, { data: {}, expiresAt: at + HOUR, meta })).toBe(false);
+    expect(await store.update(key, { data: {}, meta: change })).toBe(false);
   });
 
   it('spreads sessions over at least two masters', async () => {
@@ -101,8 +99,8 @@ describe('on the cluster', () => {
     for (const key of keys) await store.create(key, record('spread-owner'));
     const slots = new Set(keys.map(keySlot));
     expect(slots.size).toBeGreaterThan(1);
-    expect((await store.owners?.list('spread-owner'))?.map((r) => r.key).sort()).toEqual([...keys].sort());
+    expect((await store.owners?.list('spread-owner'))?.map((r) => r.id).sort()).toEqual([...keys].sort());
     expect(await store.owners?.destroyAll('spread-owner', keys[0])).toBe(11);
-    expect((await store.owners?.list('spread-owner'))?.map((r) => r.key)).toEqual([keys[0]]);
+    expect((await store.owners?.list('spread-owner'))?.map((r) => r.id)).toEqual([keys[0]]);
   });
 });

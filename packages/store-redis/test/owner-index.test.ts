@@ -1,10 +1,17 @@
-import { generateSessionKey, type SessionRecord } from '@sess/core';
+import { generateSessionKey, type MetaChange, type SessionRecord } from '@sess/core/store';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../src/index.js';
 import { randomPrefix, singleClient } from './support/clients.js';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A write that sets the expiry and, when given, binds (a string) or unbinds (null) the owner. */
+function change(expiresAt: number, owner?: string | null): MetaChange {
+  const base: MetaChange = { now: Date.now(), defaultLifetime: 3600, expiry: { expiresAt, lifetime: null } };
+  return owner === undefined ? base : { ...base, owner };
+}
 
 function owned(owner: string | undefined, createdAt: number, expiresAt = createdAt + HOUR): SessionRecord {
   const meta =
@@ -29,22 +36,29 @@ afterAll(async () => {
 });
 
 describe('owner index', () => {
-  it('keeps one sorted set per owner, scored by expiry, that expires with its last member', async () => {
+  it('keeps one sorted set per owner, scored past the expiry (plus up to a day), that expires with its last member', async () => {
     const now = Date.now();
     const [a, b] = [generateSessionKey(), generateSessionKey()];
-    await store.create(a, owned('alice', now - 10, now + HOUR));
-    await store.create(b, owned('alice', now - 5, now + 2 * HOUR));
+    await store.create(a, owned('alice', now, now + HOUR));
+    await store.create(b, owned('alice', now, now + 2 * DAY));
     const index = store.ownerKeyOf('alice');
     expect(index).toBe(`${store.prefix}owner:{alice}`);
+    // The headroom is the record's remaining life, at most a day.
     expect(await redis.zrange(index, 0, -1, 'WITHSCORES')).toEqual([
       a,
-      String(now + HOUR),
-      b,
       String(now + 2 * HOUR),
+      b,
+      String(now + 3 * DAY),
     ]);
-    expect(await redis.pexpiretime(index)).toBe(now + 2 * HOUR);
-    expect(await store.touch(a, now + 3 * HOUR, now)).toBe(true);
-    expect(await redis.pexpiretime(index)).toBe(now + 3 * HOUR);
+    expect(await redis.hget(store.keyOf(a), '_i')).toBe(String(now + 2 * HOUR));
+    expect(await redis.pexpiretime(index)).toBe(now + 3 * DAY);
+    // Within the score: no index write. Past it: the index is raised first.
+    expect(await store.touch(a, change(now + 2 * HOUR))).toBe(true);
+    expect(await redis.zscore(index, a)).toBe(String(now + 2 * HOUR));
+    expect(await store.touch(a, change(now + 4 * DAY))).toBe(true);
+    expect(await redis.zscore(index, a)).toBe(String(now + 5 * DAY));
+    expect(await redis.hget(store.keyOf(a), '_i')).toBe(String(now + 5 * DAY));
+    expect(await redis.pexpiretime(index)).toBe(now + 5 * DAY);
   });
 
   it('lists the live sessions of an owner, oldest first, with their meta', async () => {
@@ -55,25 +69,26 @@ describe('owner index', () => {
     await store.create(keys[1] as string, owned('bob', now - 200));
     await store.create(generateSessionKey(), owned('carol', now));
     const listed = await owners().list('bob');
-    expect(listed.map((r) => r.key)).toEqual(keys);
+    expect(listed.map((r) => r.id)).toEqual(keys);
     expect(listed[0]).toEqual({
-      key: keys[0],
+      id: keys[0],
       meta: { createdAt: now - 300, lastSeenAt: now - 300, owner: 'bob' },
       expiresAt: now - 300 + HOUR,
     });
     await store.destroy(keys[1] as string);
-    expect((await owners().list('bob')).map((r) => r.key)).toEqual([keys[0], keys[2]]);
+    expect((await owners().list('bob')).map((r) => r.id)).toEqual([keys[0], keys[2]]);
   });
 
   it('follows a session to its new owner and away from a removed one', async () => {
     const now = Date.now();
     const key = generateSessionKey();
     await store.create(key, owned('dave', now));
-    await store.update(key, { ...owned('erin', now), data: {} });
+    await store.update(key, { data: {}, meta: change(now + HOUR, 'erin') });
     expect(await owners().list('dave')).toEqual([]);
-    expect((await owners().list('erin')).map((r) => r.key)).toEqual([key]);
-    await store.update(key, { ...owned(undefined, now), data: {} });
+    expect((await owners().list('erin')).map((r) => r.id)).toEqual([key]);
+    await store.update(key, { data: {}, meta: change(now + HOUR, null) });
     expect(await owners().list('erin')).toEqual([]);
+    expect(await redis.hmget(store.keyOf(key), '_o', '_i')).toEqual([null, null]);
   });
 
   it('destroyAll removes every session of the owner except the given one, and none of anyone else', async () => {
@@ -87,7 +102,7 @@ describe('owner index', () => {
     ];
     for (const key of [keep, x, y, moved]) await store.create(key, owned('frank', now));
     await store.create(other, owned('grace', now));
-    await store.update(moved, { ...owned('grace', now), data: {} });
+    await store.update(moved, { data: {}, meta: change(now + HOUR, 'grace') });
 
     expect(await owners().destroyAll('frank', keep)).toBe(2);
     expect(await redis.exists(store.keyOf(x), store.keyOf(y))).toBe(0);
@@ -103,7 +118,7 @@ describe('owner index', () => {
     const now = Date.now();
     const key = generateSessionKey();
     expect(await store.create(key, owned('heidi', now))).toBe(true);
-    expect(await redis.zscore(store.ownerKeyOf('heidi'), key)).toBe(String(now + HOUR));
+    expect(await redis.zscore(store.ownerKeyOf('heidi'), key)).toBe(String(now + 2 * HOUR));
   });
 
   it('drops members whose expiry passed by the server clock when the index is next written', async () => {
@@ -120,8 +135,8 @@ describe('owner index', () => {
     const [a, b] = [generateSessionKey(), generateSessionKey()];
     await store.create(a, owned('x}y', now));
     await store.create(b, owned('x', now));
-    expect((await owners().list('x}y')).map((r) => r.key)).toEqual([a]);
-    expect((await owners().list('x')).map((r) => r.key)).toEqual([b]);
+    expect((await owners().list('x}y')).map((r) => r.id)).toEqual([a]);
+    expect((await owners().list('x')).map((r) => r.id)).toEqual([b]);
   });
 
   it('with ownerIndex: false, declares no owner index, offers no owners and writes no index', async () => {
@@ -133,5 +148,8 @@ describe('owner index', () => {
     await plain.create(key, owned('judy', Date.now()));
     expect(await redis.exists(plain.ownerKeyOf('judy'))).toBe(0);
     expect((await plain.load(key))?.meta.owner).toBe('judy');
+    expect(await plain.update(key, { data: {}, meta: change(Date.now() + HOUR, 'kim') })).toBe(true);
+    expect(await redis.exists(plain.ownerKeyOf('kim'))).toBe(0);
+    expect(await redis.hexists(plain.keyOf(key), '_i')).toBe(0);
   });
 });

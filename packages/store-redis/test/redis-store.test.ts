@@ -1,10 +1,17 @@
-import { generateSessionKey, type SessionRecord } from '@sess/core';
+import { generateSessionKey, hashSessionKey, type MetaChange, type SessionRecord } from '@sess/core/store';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../src/index.js';
 import { randomPrefix, singleClient } from './support/clients.js';
 
 const HOUR = 3_600_000;
+
+/** A change that sets the expiry itself (as a request that called `setExpiry()` or writes the record whole). */
+const setting = (expiresAt: number, now = Date.now()): MetaChange => ({
+  now,
+  defaultLifetime: 3600,
+  expiry: { expiresAt, lifetime: null },
+});
 
 function record(data: Record<string, unknown>, meta: Partial<SessionRecord['meta']> = {}): SessionRecord {
   const now = Date.now();
@@ -26,9 +33,10 @@ afterAll(async () => {
 describe('key layout', () => {
   it('keeps a session in one hash named <prefix>{<key>}, data as JSON per top-level key, meta beside it', async () => {
     const key = generateSessionKey();
+    const previous = hashSessionKey(generateSessionKey());
     const rec = record(
       { cart: [1, 2], user: { name: 'ann' }, n: 3 },
-      { owner: 'u1', deadline: Date.now() + 2 * HOUR },
+      { owner: 'u1', deadline: Date.now() + 2 * HOUR, lifetime: 600, previous, next: 'n'.repeat(32) },
     );
     expect(await store.create(key, rec)).toBe(true);
 
@@ -43,6 +51,11 @@ describe('key layout', () => {
       _e: String(rec.expiresAt),
       _o: 'u1',
       _d: String(rec.meta.deadline),
+      _l: '600',
+      _p: previous,
+      _n: 'n'.repeat(32),
+      // The owner index's score for this record: the expiry plus its remaining life (at most a day).
+      _i: String(rec.expiresAt + HOUR),
     });
     expect(await store.load(key)).toEqual(rec);
   });
@@ -89,9 +102,7 @@ describe('key layout', () => {
     expect((await store.load(key))?.data).toEqual(data);
     const removed = Object.keys(data).slice(0, 2500);
     const set = Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`n${i}`, i]));
-    const now = Date.now();
-    const meta = { createdAt: now, lastSeenAt: now };
-    await store.update(key, { data: {}, delta: { set, unset: removed }, expiresAt: now + HOUR, meta });
+    await store.update(key, { data: {}, delta: { set, unset: removed }, meta: setting(Date.now() + HOUR) });
     expect(Object.keys((await store.load(key))?.data ?? {})).toHaveLength(3001 - 2500 + 2100);
   });
 
@@ -119,18 +130,21 @@ describe('atomic writes', () => {
     const key = generateSessionKey();
     await store.create(key, record({ a: 1 }));
     await store.destroy(key);
-    const r = record({ a: 2 });
-    expect(await store.update(key, { data: r.data, expiresAt: r.expiresAt, meta: r.meta })).toBe(false);
+    expect(await store.update(key, { data: { a: 2 }, meta: setting(Date.now() + HOUR) })).toBe(false);
     expect(await redis.exists(store.keyOf(key))).toBe(0);
   });
 
-  it('an update without delta replaces the data whole and drops absent meta', async () => {
+  it('an update without delta replaces the data whole and keeps the metadata the change leaves out', async () => {
     const key = generateSessionKey();
-    await store.create(key, record({ a: 1, b: 2 }, { owner: 'u', deadline: Date.now() + HOUR }));
-    const r = record({ c: 3 });
-    expect(await store.update(key, { data: r.data, expiresAt: r.expiresAt, meta: r.meta })).toBe(true);
-    expect(await store.load(key)).toEqual(r);
-    expect(await redis.hexists(store.keyOf(key), '_o')).toBe(0);
+    const base = record({ a: 1, b: 2 }, { owner: 'u', deadline: Date.now() + 2 * HOUR });
+    await store.create(key, base);
+    const now = Date.now();
+    expect(await store.update(key, { data: { c: 3 }, meta: setting(now + HOUR, now) })).toBe(true);
+    expect(await store.load(key)).toEqual({
+      data: { c: 3 },
+      expiresAt: now + HOUR,
+      meta: { ...base.meta, lastSeenAt: now },
+    });
   });
 
   it('delta updates of different keys from two requests that loaded the same record both survive', async () => {
@@ -145,14 +159,12 @@ describe('atomic writes', () => {
     await store.update(key, {
       data: { a: 2, b: 1, gone: true },
       delta: { set: { a: 2 }, unset: [] },
-      expiresAt: at + HOUR,
-      meta,
+      meta: setting(at + HOUR, at),
     });
     await store.update(key, {
       data: { a: 1, b: 3 },
       delta: { set: { b: 3 }, unset: ['gone'] },
-      expiresAt: at + 2 * HOUR,
-      meta,
+      meta: setting(at + 2 * HOUR, at),
     });
     expect(await store.load(key)).toEqual({ data: { a: 2, b: 3 }, expiresAt: at + 2 * HOUR, meta });
     expect(await redis.pexpiretime(store.keyOf(key))).toBe(at + 2 * HOUR);
@@ -162,7 +174,11 @@ describe('atomic writes', () => {
     const key = generateSessionKey();
     const base = record({ a: 1, b: 2 });
     await store.create(key, base);
-    await store.update(key, { ...base, data: { b: 2 }, delta: { set: { a: undefined }, unset: [] } });
+    await store.update(key, {
+      data: { b: 2 },
+      delta: { set: { a: undefined }, unset: [] },
+      meta: setting(base.expiresAt),
+    });
     expect(await redis.hexists(store.keyOf(key), 'd:a')).toBe(0);
     expect((await store.load(key))?.data).toEqual({ b: 2 });
   });
@@ -173,7 +189,7 @@ describe('atomic writes', () => {
     await store.create(key, base);
     await redis.hset(store.keyOf(key), 'd:a', '"changed behind the store"');
     const expiresAt = base.expiresAt + HOUR;
-    expect(await store.touch(key, expiresAt, base.meta.lastSeenAt + 5)).toBe(true);
+    expect(await store.touch(key, setting(expiresAt, base.meta.lastSeenAt + 5))).toBe(true);
     expect(await store.load(key)).toEqual({
       data: { a: 'changed behind the store' },
       expiresAt,
@@ -181,7 +197,7 @@ describe('atomic writes', () => {
     });
     expect(await redis.pexpiretime(store.keyOf(key))).toBe(expiresAt);
     await store.destroy(key);
-    expect(await store.touch(key, expiresAt, base.meta.lastSeenAt)).toBe(false);
+    expect(await store.touch(key, setting(expiresAt, base.meta.lastSeenAt))).toBe(false);
     expect(await redis.exists(store.keyOf(key))).toBe(0);
   });
 
@@ -197,7 +213,7 @@ describe('atomic writes', () => {
     const key = generateSessionKey();
     await store.create(key, record({ a: 1 }));
     await redis.script('FLUSH');
-    expect(await store.touch(key, Date.now() + HOUR, Date.now())).toBe(true);
+    expect(await store.touch(key, setting(Date.now() + HOUR))).toBe(true);
     expect(await store.create(generateSessionKey(), record({ b: 1 }))).toBe(true);
   });
 });

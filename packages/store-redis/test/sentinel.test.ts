@@ -1,4 +1,4 @@
-import { generateSessionKey } from '@sess/core';
+import { generateSessionKey } from '@sess/core/store';
 import { redisSentinels } from '@sess/test-harness';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';

@@ -8,8 +8,8 @@ const HANDLE_WIDTH = 43;
 
 /** `sess list --owner ID`: the owner's live sessions, oldest first, through core's `sessionsOf`. */
 export async function list(flags: Flags, io: ResolvedIo): Promise<number> {
-  return withOwnerContext(flags, io, true, async ({ owner, manager, call }) => {
-    const sessions = await call('owners.list', () => manager.sessionsOf(owner));
+  return withOwnerContext(flags, io, true, async ({ owner, manager }) => {
+    const sessions = await manager.sessionsOf(owner);
     if (flags.json) {
       const rows = sessions.map((s) => ({
         handle: s.handle,

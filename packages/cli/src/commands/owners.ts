@@ -1,10 +1,4 @@
-import {
-  createMemoryStore,
-  createSessionManager,
-  guardStoreCall,
-  isSessionError,
-  type SessionManager,
-} from '@sess/core';
+import { createMemoryStore, createSessionManager, isSessionError, type SessionManager } from '@sess/core';
 import type { Flags } from '../args.js';
 import { type ResolvedConfig, resolveConfig } from '../config.js';
 import { type OpenedStore, openStore } from '../engines/index.js';
@@ -15,9 +9,8 @@ import type { ResolvedIo } from '../io.js';
 export interface OwnerContext {
   owner: string;
   config: ResolvedConfig;
+  /** Core's manager over the store: each store call it makes is bounded by the config's `timeoutMs`. */
   manager: SessionManager;
-  /** Runs one manager call bounded by `timeoutMs`, driver failures turned into `SessionStoreError`. */
-  call<T>(operation: string, body: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -69,9 +62,7 @@ async function withStore<T>(
       storeTimeoutMs: config.timeoutMs,
       ...(config.handleSecret === undefined ? {} : { handleSecret: config.handleSecret }),
     });
-    const call = <R>(operation: string, run: () => Promise<R>): Promise<R> =>
-      guardStoreCall(opened.store.name, operation, config.timeoutMs, run);
-    return await body({ owner, config, manager, call });
+    return await body({ owner, config, manager });
   } finally {
     await opened.close();
   }

@@ -14,7 +14,7 @@ export async function revoke(flags: Flags, io: ResolvedIo): Promise<number> {
     throw new UsageError('--except and --handle exclude each other');
   }
   const chosen = flags.except ?? flags.handle;
-  return withOwnerContext(flags, io, chosen !== undefined, async ({ owner, manager, call }) => {
+  return withOwnerContext(flags, io, chosen !== undefined, async ({ owner, manager }) => {
     const report = (revoked: number, kept: string | null, text: string): number => {
       io.stdout.write(line(flags.json ? JSON.stringify({ revoked, kept }) : text));
       return EXIT_OK;
@@ -27,18 +27,18 @@ export async function revoke(flags: Flags, io: ResolvedIo): Promise<number> {
 
     if (flags.handle !== undefined) {
       const handle = flags.handle;
-      const found = await call('revokeSession', () => manager.revokeSession(owner, handle));
+      const found = await manager.revokeSession(owner, handle);
       if (!found) throw unknown(handle);
       return report(1, null, `revoked session ${handle} of owner ${owner}`);
     }
     if (flags.except !== undefined) {
       const except = flags.except;
-      const sessions = await call('owners.list', () => manager.sessionsOf(owner));
+      const sessions = await manager.sessionsOf(owner);
       if (!sessions.some((s) => s.handle === except)) throw unknown(except);
-      const count = await call('revokeSessions', () => manager.revokeSessions(owner, { except }));
+      const count = await manager.revokeSessions(owner, { except });
       return report(count, except, `revoked ${plural(count, 'session')} of owner ${owner}, kept ${except}`);
     }
-    const count = await call('revokeSessions', () => manager.revokeSessions(owner));
+    const count = await manager.revokeSessions(owner);
     return report(count, null, `revoked ${plural(count, 'session')} of owner ${owner}`);
   });
 }

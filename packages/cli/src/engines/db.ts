@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Clock, type SessionStore, SessionStoreError } from '@sess/core';
+import { type Clock, SessionStoreError } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import type { PgPoolLike, PgQueryResultLike } from '@sess/store-db';
 import type { ResolvedConfig } from '../config.js';
 import { importOptional, redactUrl } from '../driver.js';

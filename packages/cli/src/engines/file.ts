@@ -1,6 +1,7 @@
 import { opendir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type Clock, type SessionStore, SessionStoreError } from '@sess/core';
+import { type Clock, SessionStoreError } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import type { FileFormat } from '@sess/store-file';
 import type { ResolvedConfig } from '../config.js';
 import { importOptional } from '../driver.js';
@@ -70,7 +71,7 @@ export async function openFile(config: ResolvedConfig, clock: Clock): Promise<Fi
         let count = 0;
         for await (const entry of await opendir(store.directory)) {
           if (entry.isDirectory() || !entry.name.startsWith(prefix)) continue;
-          if (!format.isValidKey(entry.name.slice(prefix.length))) continue;
+          if (!format.isRecordId(entry.name.slice(prefix.length))) continue;
           if (await isDead(path.join(store.directory, entry.name), format, now)) count++;
         }
         return count;

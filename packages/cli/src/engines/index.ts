@@ -1,4 +1,5 @@
-import { CapabilityMissing, type Clock, type SessionStore, systemClock } from '@sess/core';
+import { CapabilityMissing, type Clock, systemClock } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import type { EngineName, ResolvedConfig } from '../config.js';
 import { openDb } from './db.js';
 import { openFile } from './file.js';

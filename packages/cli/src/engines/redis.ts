@@ -1,4 +1,5 @@
-import { type SessionStore, SessionStoreError } from '@sess/core';
+import { SessionStoreError } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import type { RedisOptions } from 'ioredis';
 import type { ResolvedConfig } from '../config.js';
 import { importOptional, redactUrl } from '../driver.js';

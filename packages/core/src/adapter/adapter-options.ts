@@ -108,11 +108,11 @@ export interface ResolvedAdapterOptions<Data extends SessionData, Req> {
 
 const ADAPTER_NAMES = Object.keys(ADAPTER_OPTIONS.specs);
 
-/** True for a Koa (or Express) application object passed where options belong. */
+/** True for a Koa application object (or an Express app, which is a function) passed where options belong. */
 function isApplication(value: unknown): boolean {
   const app = value as Record<string, unknown> | null;
   return (
-    typeof app === 'object' &&
+    (typeof app === 'object' || typeof app === 'function') &&
     app !== null &&
     typeof app.use === 'function' &&
     (typeof app.callback === 'function' || typeof app.listen === 'function')

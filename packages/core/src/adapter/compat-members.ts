@@ -132,7 +132,14 @@ const MEMBERS: Readonly<Record<string, Member>> = {
     (handler) => (callback?: unknown) => settle(handler, handler.session.save(), callback),
   ),
   destroy: method('destroy', (handler) => (callback?: unknown) => {
-    const done = handler.session.flush().then(() => handler.host.destroyed());
+    const done = handler.session.flush().then(() => {
+      // express-session: req.session is gone, and writes through the old object would be lost, so they throw.
+      if (handler.host.idioms.regenerate === 'new-session') {
+        handler.detached = {};
+        handler.detachedBy = 'destroy';
+      }
+      handler.host.destroyed();
+    });
     return settle(handler, done, callback);
   }),
   reload: method(

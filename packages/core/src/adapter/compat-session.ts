@@ -41,10 +41,17 @@ export type CompatSession<Data extends SessionData = SessionData> = Session<Data
  * closures; the functions it hands out are made on first use and kept.
  */
 class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Data>> {
-  /** After express-session's `regenerate`, the previous object reads this copy (for `keepSessionInfo`). */
+  /**
+   * After express-session's `regenerate`, the previous object reads this copy (for `keepSessionInfo`);
+   * after its `destroy()`, an empty one. Either way, writes through that object throw.
+   */
   detached: SessionData | null = null;
+  /** What detached the object, for the message of a write through it. */
+  detachedBy: 'regenerate' | 'destroy' = 'regenerate';
   proxy!: CompatSession<Data>;
   members: Record<string, unknown> | undefined;
+  /** The session's methods bound to it, made on first use. */
+  methods: Record<string, unknown> | undefined;
 
   constructor(
     readonly session: Session<Data>,
@@ -66,8 +73,12 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   }
 
   set(target: Session<Data>, property: string | symbol, value: unknown): boolean {
-    if (typeof property === 'symbol' || property === 'accessed' || property === 'modified') {
+    if (property === 'accessed' || property === 'modified')
       return Reflect.set(target, property, value, target);
+    if (typeof property === 'symbol') {
+      throw new TypeError(
+        `[${this.host.idioms.source}] ${String(property)}: a symbol key cannot be stored in the session (only string keys with JSON values are); use a string key`,
+      );
     }
     const member: Member | undefined = memberOf(property, this.host.idioms);
     if (member?.set) {
@@ -84,6 +95,16 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
     if (value === undefined) data.delete(property);
     else data.set(property, value);
     return true;
+  }
+
+  /** `Object.defineProperty(session, key, { value })` stores like an assignment; accessors cannot be stored. */
+  defineProperty(target: Session<Data>, property: string | symbol, descriptor: PropertyDescriptor): boolean {
+    if (descriptor.get !== undefined || descriptor.set !== undefined || !('value' in descriptor)) {
+      throw new TypeError(
+        `[${this.host.idioms.source}] ${String(property)}: only a value can be stored in the session, not an accessor`,
+      );
+    }
+    return this.set(target, property, descriptor.value);
   }
 
   deleteProperty(target: Session<Data>, property: string | symbol): boolean {
@@ -125,25 +146,26 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   }
 
   assertLive(property: string): void {
-    if (this.detached !== null) {
-      throw new TypeError(
-        `[${this.host.idioms.source}] the session was regenerated: set "${property}" on the new ${this.host.idioms.property}, not on the old object`,
-      );
-    }
+    if (this.detached === null) return;
+    const { source, property: shown } = this.host.idioms;
+    throw new TypeError(
+      this.detachedBy === 'destroy'
+        ? `[${source}] the session was destroyed: "${property}" would not be saved (start a new one with regenerate())`
+        : `[${source}] the session was regenerated: set "${property}" on the new ${shown}, not on the old object`,
+    );
   }
 
   /** A session method bound to the session, made once per object (store methods report failures). */
   bound(property: string, method: (...args: unknown[]) => unknown): unknown {
-    this.members ??= Object.create(null) as Record<string, unknown>;
-    const key = `#${property}`;
-    let made = this.members[key];
+    this.methods ??= Object.create(null) as Record<string, unknown>;
+    let made = this.methods[property];
     if (made === undefined) {
       const session = this.session;
       made =
         property === 'cycleKey' || property === 'flush' || property === 'save' || property === 'setOwner'
           ? (...args: unknown[]) => this.track(method.apply(session, args) as Promise<void>)
           : method.bind(session);
-      this.members[key] = made;
+      this.methods[property] = made;
     }
     return made;
   }

@@ -29,6 +29,8 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
   #replacement: SessionData | undefined;
   #storeFailed = false;
   #committed: Promise<CommitResult | null> | undefined;
+  /** The commit's headers were written into the response (once, whoever asked first). */
+  #applied = false;
 
   constructor(
     readonly request: RequestSession<Data>,
@@ -119,9 +121,7 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
       this.#settle(status);
       return undefined;
     }
-    return this.commit(status).then((result) => {
-      if (result) applyCommit(result, headers);
-    });
+    return this.commit(status).then((result) => this.#apply(result, headers));
   }
 
   /** Commits once (later calls share the result); null when a store call failed and nothing must be sent. */
@@ -145,8 +145,7 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
   }
 
   async commitNow(): Promise<void> {
-    const result = await this.commit(this.response.status());
-    if (result) applyCommit(result, this.response.headers);
+    this.#apply(await this.commit(this.response.status()), this.response.headers);
   }
 
   // ── commit ────────────────────────────────────────────────────────────
@@ -186,6 +185,13 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
       throw error;
     }
     return this.request.commit(status);
+  }
+
+  /** Writes the commit's headers into the response once: `manuallyCommit()` and the middleware both ask. */
+  #apply(result: CommitResult | null, headers: HeaderSink): void {
+    if (!result || this.#applied) return;
+    this.#applied = true;
+    applyCommit(result, headers);
   }
 
   #applyReplacement(session: CompatSession<Data>): void {

@@ -1,8 +1,10 @@
-export { BASE62_ALPHABET, decodeBase62, encodeBase62 } from './base62.js';
-export { decodeBase64Url, encodeBase64Url } from './base64url.js';
+/**
+ * `@sess/core/codecs`: the signer, the sealed-cookie format, and Django's `signing` byte for byte — what
+ * the cookie engine is built from, for apps and engines that need the same primitives.
+ */
+export { decodeBase62, encodeBase62 } from './base62.js';
 export {
   createDjangoSigner,
-  DJANGO_DEFAULT_MAX_LENGTH,
   DJANGO_SESSION_SALT,
   DJANGO_SIGNED_COOKIES_SALT,
   type DjangoDumpsOptions,
@@ -16,24 +18,15 @@ export {
   djangoDumps,
   djangoLoads,
 } from './django-signing.js';
-export { pythonJsonDumps } from './python-json.js';
 export {
   createSealer,
-  DEFAULT_MAX_PLAINTEXT_BYTES,
   type OpenedSeal,
   type OpenOptions,
   SEALED_PREFIX,
-  SEALER_KEY_INFO,
   type SealClaims,
   type Sealer,
   type SealerOptions,
 } from './sealer.js';
 export { MIN_SECRET_LENGTH, type Secret } from './secrets.js';
-export { jsonSerializer, parseJsonSafely, type Serializer } from './serializer.js';
-export {
-  createSigner,
-  SIGNER_KEY_INFO,
-  type Signer,
-  type SignerOptions,
-  type UnsignedValue,
-} from './signer.js';
+export { parseJsonSafely } from './serializer.js';
+export { createSigner, type Signer, type SignerOptions, type UnsignedValue } from './signer.js';

@@ -16,7 +16,11 @@ export const COOKIE_OPTION_SPECS = {
     pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/,
   }),
   /** SESSION_COOKIE_AGE: how long a session lives without a save, and the cookie's Max-Age. */
-  cookieAge: option.seconds({ default: 1_209_600, defaultText: '1209600 (two weeks)' }),
+  cookieAge: option.seconds({
+    default: 1_209_600,
+    defaultText: '1209600 (two weeks)',
+    max: { seconds: 34_560_000, why: 'browsers keep a cookie at most 400 days' },
+  }),
   /** SESSION_COOKIE_DOMAIN; null (or leaving it out) makes a host-only cookie. */
   cookieDomain: option.custom<string | undefined, string | null>({
     default: undefined,

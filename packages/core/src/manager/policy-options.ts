@@ -41,8 +41,10 @@ export const POLICY_OPTION_SPECS = {
     defaultText: 'a random per-process secret',
     expected: 'a string or bytes of at least 32',
     secret: true,
-    check: (value, invalid) =>
-      (typeof value === 'string' || value instanceof Uint8Array) && value.length >= 32 ? value : invalid(),
+    check: (value, invalid) => {
+      if (!(typeof value === 'string' || value instanceof Uint8Array)) return invalid();
+      return value.length >= 32 ? value : invalid('at least 32 characters or bytes');
+    },
   }),
   /** Called on created, rotated, destroyed, expired and rejected sessions; never receives the key. */
   onEvent: option.callback<SessionEventListener>({ default: undefined, expected: 'a function' }),

@@ -56,10 +56,16 @@ export function required<T, I>(
  * over ten years is refused with a hint about units: it was almost certainly milliseconds.
  */
 export function seconds<D extends number | null>(
-  common: Common<D> & { nullable?: boolean; min?: number },
+  common: Common<D> & {
+    nullable?: boolean;
+    min?: number;
+    /** A lower ceiling than ten years, and why (the cookie's Max-Age: browsers keep at most 400 days). */
+    max?: { seconds: number; why: string };
+  },
 ): OptionSpec<D extends null ? number | null : number, false> {
   const nullable = common.nullable === true || common.default === null;
   const min = common.min ?? 1;
+  const max = common.max;
   const expected = `${min === 0 ? 'a whole number of seconds (0 or more)' : 'a positive whole number of seconds'}${nullable ? ' or null' : ''}`;
   return spec<number | null>(
     expected,
@@ -67,10 +73,15 @@ export function seconds<D extends number | null>(
     (value, invalid) => {
       if (value === null && nullable) return null;
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return invalid();
+      const units = `sess counts lifetimes in seconds, as Django does (did you give milliseconds? ${value} ms = ${Math.round(value / 1000)} s)`;
       if (value > MAX_LIFETIME_SECONDS) {
         invalid(
-          `${expected}; ${value} seconds is over ${value / 31_536_000 > 100 ? 'a century' : 'ten years'} — ` +
-            `sess counts lifetimes in seconds, as Django does (did you give milliseconds? ${value} ms = ${Math.round(value / 1000)} s)`,
+          `${expected}; ${value} seconds is over ${value / 31_536_000 > 100 ? 'a century' : 'ten years'} — ${units}`,
+        );
+      }
+      if (max && value > max.seconds) {
+        invalid(
+          `${expected} of at most ${max.seconds} (${max.why}); ${value} seconds is ${Math.round(value / 86_400)} days — ${units}`,
         );
       }
       return value;
@@ -82,13 +93,16 @@ export function seconds<D extends number | null>(
 /** An I/O timeout or delay in whole milliseconds (option names end in `Ms`). */
 export function milliseconds(common: Common<number> & { min?: number }): OptionSpec<number, false> {
   const min = common.min ?? 1;
-  const expected =
-    min === 0 ? 'a whole number of milliseconds (0 or more)' : 'a positive whole number of milliseconds';
+  // Node's timers take at most 2^31 - 1 ms; a longer delay fires at once.
+  const max = 2_147_483_647;
+  const expected = `${min === 0 ? 'a whole number of milliseconds (0 or more)' : 'a positive whole number of milliseconds'} up to ${max}`;
   return spec(
     expected,
     common,
     (value, invalid) =>
-      typeof value === 'number' && Number.isInteger(value) && value >= min ? value : invalid(),
+      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+        ? value
+        : invalid(),
     { unit: 'milliseconds' },
   );
 }

@@ -1,16 +1,9 @@
-import {
-  CapabilityMissing,
-  isSessionError,
-  SessionAlreadyCommitted,
-  SessionError,
-  SessionInterrupted,
-} from '../errors.js';
+import { isSessionError, SessionAlreadyCommitted, SessionError, SessionInterrupted } from '../errors.js';
 import type { CookieAttributeSettings } from '../manager/cookie-options.js';
-import type { SessionEvent } from '../manager/session-events.js';
 import { Session } from '../session/session.js';
 import { isEmptyDelta, SessionContents } from '../session/session-contents.js';
-import type { CookieJar, CookieValue, OpenedSession } from '../store/backend-contract.js';
-import type { RecordMeta, SessionData, SessionDelta } from '../store/contract.js';
+import type { CookieJar, OpenedSession } from '../store/backend-contract.js';
+import type { SessionData } from '../store/contract.js';
 import { generateSessionKey } from '../store/session-key.js';
 import { decideCommit } from './commit-decision.js';
 import {
@@ -21,25 +14,19 @@ import {
   outcome,
 } from './commit-result.js';
 import type { ManagerCore } from './manager-core.js';
-import { makeRoomForOwner, ownerLimitError, settleOwnerLimit } from './owner-limit.js';
-import { planWrite, type RecordView } from './record-write.js';
+import { accept } from './record-load.js';
+import {
+  bindOwner,
+  cycle,
+  flush,
+  newRecordState,
+  persist,
+  type RecordState,
+  touch,
+  type Written,
+} from './record-writes.js';
 import type { SessionRequest } from './session-request.js';
 
-/** The cookies one write produced, and the lifetime they carry. */
-interface Written {
-  cookies: CookieValue[];
-  /** Max-Age in seconds, or null for a browser-session cookie. */
-  maxAge: number | null;
-  now: number;
-}
-
-const NOT_LOADED: OpenedSession = Object.freeze({ key: null, record: null });
-
-/**
- * The session of one request, from load to commit: it loads lazily (no I/O until asked), owns the record
- * (key, metadata, owner) and every write of it, and commits once, following Django's
- * `SessionMiddleware.process_response`. Its {@link Session} is the data view handlers use.
- */
 export class RequestSession<Data extends SessionData = SessionData> {
   readonly #core: ManagerCore;
   readonly #jar: CookieJar;
@@ -52,18 +39,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
   #closed = false;
   #degraded = false;
   #readOnly = false;
-  // The record as this request knows it.
-  #opened: OpenedSession = NOT_LOADED;
-  #key: string | null = null;
-  #meta: RecordMeta | null = null;
-  #reissue = false;
-  #owner: string | undefined;
-  #ownerChanged = false;
-  #limitPending = false;
-  /** The cookie of a write made before the commit (an explicit `save()`), still to be sent. */
-  #owed: Written | null = null;
-  /** The key a new session will be created under, once its id was asked for. */
-  #reserved: string | undefined;
+  /** The record as this request knows it. */
+  readonly #record: RecordState = newRecordState();
   /** This response's overrides of the cookie attributes. */
   #cookie: CookieOverrides | undefined;
   /** `touch()` was called: refresh the expiry at commit even if nothing changed. */
@@ -132,17 +109,17 @@ export class RequestSession<Data extends SessionData = SessionData> {
   async reload(): Promise<void> {
     await this.load();
     this.assertWritable('reload');
-    const key = this.#key;
+    const key = this.#record.key;
     const backend = this.#core.backend;
     if (!backend.capabilities.serverSide) {
-      if (this.#meta === null) throw new SessionInterrupted();
-      this.#contentsOf().restore(this.#opened.record?.data ?? {});
+      if (this.#record.meta === null) throw new SessionInterrupted();
+      this.#contentsOf().restore(this.#record.opened.record?.data ?? {});
       return;
     }
     if (key === null) throw new SessionInterrupted();
     const name = this.#core.cookieName;
     const opened = await backend.open({ get: (n) => (n === name ? key : undefined), names: () => [name] });
-    if (!(await this.#adopt(opened))) throw new SessionInterrupted();
+    if (!(await accept(this.#core, this.#record, opened, this.#readOnly))) throw new SessionInterrupted();
     this.#contentsOf().restore(opened.record?.data ?? {});
   }
 
@@ -159,7 +136,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
 
   /** The session key, or null before the first save. */
   get key(): string | null {
-    return this.#key;
+    return this.#record.key;
   }
 
   /**
@@ -167,20 +144,20 @@ export class RequestSession<Data extends SessionData = SessionData> {
    * session — the key it will be created under (reserved when first asked). Null for the cookie engine.
    */
   get id(): string | null {
-    if (this.#key !== null) return this.#key;
+    if (this.#record.key !== null) return this.#record.key;
     if (!this.#core.backend.capabilities.serverSide) return null;
-    this.#reserved ??= generateSessionKey();
-    return this.#reserved;
+    this.#record.reserved ??= generateSessionKey();
+    return this.#record.reserved;
   }
 
   /** The opaque handle of the current key, or null without one. */
   get handle(): string | null {
-    return this.#key === null ? null : this.#core.handles.of(this.#key);
+    return this.#record.key === null ? null : this.#core.handles.of(this.#record.key);
   }
 
   /** The owner the session is bound to, if any. */
   get owner(): string | undefined {
-    return this.#owner;
+    return this.#record.owner;
   }
 
   /** True on a read-only route (and when degraded): writes throw. */
@@ -190,17 +167,17 @@ export class RequestSession<Data extends SessionData = SessionData> {
 
   /** Whether a record stands behind the session (loaded, or saved during this request). */
   get persisted(): boolean {
-    return this.#key !== null || this.#meta !== null;
+    return this.#record.key !== null || this.#record.meta !== null;
   }
 
   /** Whether the session was written during this request (an explicit save, a new key). */
   get saved(): boolean {
-    return this.#owed !== null;
+    return this.#record.owed !== null;
   }
 
   /** Whether the session was found (loaded from a record) rather than started empty. */
   get found(): boolean {
-    return this.#opened.record !== null;
+    return this.#record.opened.record !== null;
   }
 
   /** SESSION_SAVE_EVERY_REQUEST: the commit loads and saves a session the handler never asked for. */
@@ -237,7 +214,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
   /** `Session.save()`: writes the record now; a new session gets its key and its cookie goes out at commit. */
   async save(): Promise<void> {
     this.assertWritable('save');
-    this.#owed = await this.#persist(undefined);
+    const options = { delta: undefined, now: this.now(), final: false };
+    this.#record.owed = await persist(this.#core, this.#record, this.#contentsOf(), options);
   }
 
   /** `Session.cycleKey()`: the data under a new key; the old record (and its rotation family) ends at once. */
@@ -245,17 +223,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
     this.assertWritable('cycleKey');
     const contents = this.#contentsOf();
     contents.accessed = true;
-    const cycle = this.#core.backend.cycle;
-    if (cycle) {
-      const previousHandle = this.handle;
-      const planned = planWrite(this.#core, this.#view(), contents, { whole: true, now: this.now() });
-      const result = await cycle.call(this.#core.backend, this.#opened, planned.write, 0);
-      this.#key = result.key;
-      this.#meta = planned.write.record.meta;
-      this.#ownerChanged = false;
-      this.#emit({ type: 'created', handle: this.handle });
-      if (previousHandle !== null) this.#emit({ type: 'destroyed', handle: previousHandle, reason: 'cycle' });
-    }
+    if (this.#core.backend.cycle) await cycle(this.#core, this.#record, contents, this.now(), 0);
     contents.replaceAll(contents.data);
   }
 
@@ -263,35 +231,13 @@ export class RequestSession<Data extends SessionData = SessionData> {
   async flush(): Promise<void> {
     this.assertWritable('flush');
     this.#contentsOf().replaceAll();
-    const key = this.#key;
-    const handle = this.handle;
-    this.#key = null;
-    this.#meta = null;
-    this.#reissue = false;
-    this.#owed = null;
-    this.#reserved = undefined;
-    if (key !== null) {
-      await this.#core.backend.destroy(key);
-      this.#emit({ type: 'destroyed', handle, reason: 'flush' });
-    }
-    this.#owner = undefined;
-    this.#ownerChanged = false;
+    await flush(this.#core, this.#record);
   }
 
   /** `Session.setOwner()`: binds the session to `owner`, saved with the next write. */
   async setOwner(owner: string): Promise<void> {
     this.assertWritable('setOwner');
-    if (typeof owner !== 'string' || owner.length === 0 || owner.length > 256) {
-      throw new TypeError('[@sess/core] setOwner() takes a non-empty string of at most 256 characters');
-    }
-    const backend = this.#core.backend;
-    if (!backend.capabilities.metadata) {
-      throw new CapabilityMissing(backend.name, 'session owners (it keeps no session metadata)');
-    }
-    await makeRoomForOwner(this.#core, owner, this.#key === null ? null : backend.recordId(this.#key));
-    this.#owner = owner;
-    this.#ownerChanged = true;
-    this.#limitPending = this.#core.policy.ownerLimit !== null;
+    await bindOwner(this.#core, this.#record, owner);
     this.#contentsOf().modified = true;
   }
 
@@ -310,41 +256,13 @@ export class RequestSession<Data extends SessionData = SessionData> {
       this.#readOnly = true;
       return this.#start({});
     }
-    if (await this.#adopt(opened)) return this.#start((opened.record as { data: SessionData }).data);
+    if (await accept(core, this.#record, opened, this.#readOnly)) {
+      return this.#start((opened.record as { data: SessionData }).data);
+    }
     // Kept for the writes: a backend may hold request state in it (the cookie engine's chunk cookies).
-    this.#opened = opened.record === null ? opened : { ...opened, record: null };
+    this.#record.opened = opened.record === null ? opened : { ...opened, record: null };
     if (!opened.record && this.hadCookie) core.emit({ type: 'rejected', reason: 'unknown-or-invalid' });
     return this.#start({});
-  }
-
-  /** Takes what the backend opened as the request's record, unless it fails the schema or its deadline. */
-  async #adopt(opened: OpenedSession): Promise<boolean> {
-    const record = opened.record;
-    if (!record) return false;
-    const core = this.#core;
-    if (core.schema) {
-      const result = await core.schema['~standard'].validate(record.data);
-      if (result.issues) {
-        core.emit({ type: 'rejected', reason: 'invalid-data' });
-        return false;
-      }
-      record.data = result.value as SessionData;
-    }
-    const deadline = record.meta.deadline;
-    if (deadline !== undefined && deadline <= core.clock.now()) {
-      // An absolute timeout that has passed ends the session on the server, whatever the store still holds.
-      const handle = opened.key === null ? null : core.handles.of(opened.key);
-      if (opened.key !== null && !this.#readOnly) await core.backend.destroy(opened.key);
-      core.emit({ type: 'expired', handle, reason: 'absolute-timeout' });
-      return false;
-    }
-    this.#opened = opened;
-    this.#key = opened.key;
-    this.#meta = record.meta;
-    this.#reissue = opened.reissue === true;
-    this.#owner = record.meta.owner;
-    this.#ownerChanged = false;
-    return true;
   }
 
   #start(data: SessionData): Session<Data> {
@@ -378,17 +296,18 @@ export class RequestSession<Data extends SessionData = SessionData> {
     const accessed = contents.accessed;
     if (this.#readOnly) return outcome(core, 'read-only', accessed);
     const delta = contents.delta();
+    const now = core.clock.now();
     const step = decideCommit(core, {
       status,
       empty: session.isEmpty(),
       hadCookie: this.hadCookie,
       changed: contents.modified || delta === undefined || !isEmptyDelta(delta),
-      reissue: this.#reissue,
+      reissue: this.#record.reissue,
       touch: this.#touchWanted,
-      owed: this.#owed !== null,
-      meta: this.#meta,
-      hasKey: this.#key !== null,
-      now: core.clock.now(),
+      owed: this.#record.owed !== null,
+      meta: this.#record.meta,
+      hasKey: this.#record.key !== null,
+      now,
     });
     switch (step) {
       case 'delete':
@@ -397,20 +316,24 @@ export class RequestSession<Data extends SessionData = SessionData> {
           { secure: this.#request.secure, cookie: this.#cookie },
           'delete',
           true,
-          core.backend.clear(this.#opened),
+          core.backend.clear(this.#record.opened),
           {
             maxAge: null,
             now: 0,
           },
         );
-      case 'rotate':
-        return this.#result('rotate', accessed, await this.#rotate());
-      case 'save':
-        return this.#result('save', accessed, await this.#persist(delta));
+      case 'rotate': {
+        const grace = core.policy.rotationGrace;
+        return this.#result('rotate', accessed, await cycle(core, this.#record, contents, now, grace));
+      }
+      case 'save': {
+        const written = await persist(core, this.#record, contents, { delta, now, final: true });
+        return this.#result('save', accessed, written);
+      }
       case 'resend':
-        return this.#result('save', accessed, this.#owed as Written);
+        return this.#result('save', accessed, this.#record.owed as Written);
       case 'touch':
-        return this.#result('touch', accessed, await this.#touch());
+        return this.#result('touch', accessed, await touch(core, this.#record, contents, now));
       default:
         return outcome(core, step, accessed);
     }
@@ -419,93 +342,5 @@ export class RequestSession<Data extends SessionData = SessionData> {
   #result(action: CommitAction, vary: boolean, written: Written): CommitResult {
     const request = { secure: this.#request.secure, cookie: this.#cookie };
     return cookieOutcome(this.#core, request, action, vary, written.cookies, written);
-  }
-
-  // ── writes ────────────────────────────────────────────────────────────
-
-  #view(): RecordView {
-    return { key: this.#key, meta: this.#meta, owner: this.#owner, ownerChanged: this.#ownerChanged };
-  }
-
-  /** Creates the record under a new key, or updates it: data and the metadata this request changed. */
-  async #persist(delta: SessionDelta | undefined): Promise<Written> {
-    const core = this.#core;
-    const contents = this.#contentsOf();
-    const created = this.#key === null;
-    const planned = planWrite(core, this.#view(), contents, { whole: false, now: core.clock.now(), delta });
-    if (created && this.#reserved !== undefined) planned.write.preferredKey = this.#reserved;
-    const result = await core.backend.save(this.#opened, planned.write);
-    this.#key = result.key;
-    this.#meta = planned.write.record.meta;
-    this.#ownerChanged = false;
-    this.#reissue = false;
-    contents.reset();
-    if (created && core.backend.capabilities.serverSide) this.#emit({ type: 'created', handle: this.handle });
-    if (this.#limitPending)
-      await this.#settleOwner(planned.write.record.meta, planned.write.record.expiresAt);
-    return { cookies: result.cookies, maxAge: planned.maxAge, now: planned.now };
-  }
-
-  /** Moves the expiry (refreshed from the record as stored) without rewriting data. */
-  async #touch(): Promise<Written> {
-    const core = this.#core;
-    const planned = planWrite(core, this.#view(), this.#contentsOf(), {
-      whole: false,
-      now: core.clock.now(),
-    });
-    delete planned.write.change.expiry;
-    const result = await core.backend.touch(this.#opened, planned.write);
-    this.#meta = planned.write.record.meta;
-    return { cookies: result.cookies, maxAge: planned.maxAge, now: planned.now };
-  }
-
-  /** A periodic rotation: the data under a new key, the old key kept `rotationGrace` seconds. */
-  async #rotate(): Promise<Written> {
-    const core = this.#core;
-    const cycle = core.backend.cycle as NonNullable<typeof core.backend.cycle>;
-    const previousHandle = this.handle;
-    const planned = planWrite(core, this.#view(), this.#contentsOf(), { whole: true, now: core.clock.now() });
-    const result = await cycle.call(core.backend, this.#opened, planned.write, core.policy.rotationGrace);
-    this.#key = result.key;
-    this.#meta = planned.write.record.meta;
-    this.#emit({ type: 'rotated', handle: this.handle, previousHandle });
-    return { cookies: result.cookies, maxAge: planned.maxAge, now: planned.now };
-  }
-
-  /** Counts the owner's sessions again once this binding is saved; refuses the login when it must give way. */
-  async #settleOwner(meta: RecordMeta, expiresAt: number): Promise<void> {
-    this.#limitPending = false;
-    const core = this.#core;
-    const owner = this.#owner;
-    const key = this.#key;
-    if (owner === undefined || key === null) return;
-    const id = core.backend.recordId(key);
-    const others = await settleOwnerLimit(core, owner, { id, meta, expiresAt });
-    if (others === null) return;
-    // This session gives way: it stays, unbound, and the login fails.
-    this.#owner = undefined;
-    this.#ownerChanged = true;
-    try {
-      const planned = planWrite(core, this.#view(), this.#contentsOf(), {
-        whole: false,
-        now: core.clock.now(),
-      });
-      await core.backend.touch(this.#opened, planned.write);
-      this.#meta = planned.write.record.meta;
-      this.#ownerChanged = false;
-    } catch (error) {
-      // A concurrent login already evicted this session: refused all the same.
-      if (!(error instanceof SessionInterrupted)) throw error;
-      this.#key = null;
-      this.#meta = null;
-    }
-    throw ownerLimitError(others, core.policy.ownerLimit?.max ?? 0);
-  }
-
-  #emit(event: SessionEvent): void {
-    const core = this.#core;
-    if (!core.listening) return;
-    const owner = this.#owner;
-    core.emit(owner === undefined || 'owner' in event ? event : ({ ...event, owner } as SessionEvent));
   }
 }

@@ -72,13 +72,28 @@ export class SessionContents {
     return this.#replaced || this.#written?.has(key) === true || this.#removed?.has(key) === true;
   }
 
-  /** The current data is the new baseline (after a save). */
-  reset(): void {
-    this.#written?.clear();
-    this.#removed?.clear();
-    this.#snapshots?.clear();
+  /**
+   * The current data is the new baseline (after a save). Object values are snapshotted again as they are
+   * now: the handler may still hold them (`const cart = req.session.cart; await save(); cart.push(x)`), and a
+   * later in-place change must count as a change, not be lost.
+   */
+  reset(final = false): void {
+    // The handler may still hold the objects it read or wrote, and change them after this save: they are
+    // snapshotted again, so the next commit sees those changes. After the commit's own save (`final`)
+    // nothing more can be saved, so nothing is kept.
+    const held = final
+      ? undefined
+      : this.#replaced
+        ? Object.keys(this.data)
+        : [...(this.#snapshots?.keys() ?? []), ...(this.#written ?? [])];
+    this.#written = undefined;
+    this.#removed = undefined;
+    this.#snapshots = undefined;
     this.#replaced = false;
     this.modified = false;
+    if (!held) return;
+    const data = this.data;
+    for (const key of held) if (key in data) this.handOut(key, data[key]);
   }
 
   /**

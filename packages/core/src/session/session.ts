@@ -70,6 +70,14 @@ export class Session<Data extends SessionData = SessionData> {
     return this.#request.owner;
   }
 
+  /**
+   * True when the store was down and the route is fail-open (`policy: { failOpen: true }`): the session is
+   * empty and read-only, so the handler can say so instead of showing a logged-out page as if nothing happened.
+   */
+  get degraded(): boolean {
+    return this.#request.degraded;
+  }
+
   /** True on a read-only route (and in fail-open mode): every write throws. */
   get readOnly(): boolean {
     return this.#request.readOnly;

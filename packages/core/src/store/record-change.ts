@@ -13,7 +13,8 @@ export interface RecordHead {
 export function refreshedExpiry(stored: RecordHead, change: MetaChange): number {
   const lifetime = stored.meta.lifetime ?? change.defaultLifetime;
   if (lifetime === 0) return stored.expiresAt;
-  const deadline = change.deadline ?? stored.meta.deadline;
+  // A stored deadline is never replaced, so it is the one that caps.
+  const deadline = stored.meta.deadline ?? change.deadline;
   const slid = change.now + lifetime * 1000;
   return deadline !== undefined && deadline < slid ? deadline : slid;
 }

@@ -1,10 +1,11 @@
-import type { BackendCapabilities } from '@sess/core';
+import type { BackendCapabilities } from '@sess/core/store';
+import { ADAPTER_NAMES, type AdapterName } from '../frameworks/index.js';
 
 /** The engines of the behaviour table, in column order. */
 export type TableEngine = 'memory' | 'file' | 'cookie' | 'db' | 'django' | 'redis' | 'memcached';
 
-/** The adapters of the behaviour table. */
-export type TableAdapter = 'koa' | 'express';
+/** The adapters of the behaviour table: the package's framework list's. */
+export type TableAdapter = AdapterName;
 
 /** Column headings of the engines. */
 export const TABLE_ENGINES: readonly { id: TableEngine; heading: string }[] = [
@@ -17,7 +18,8 @@ export const TABLE_ENGINES: readonly { id: TableEngine; heading: string }[] = [
   { id: 'memcached', heading: 'memcached' },
 ];
 
-export const TABLE_ADAPTERS: readonly TableAdapter[] = ['koa', 'express'];
+/** One column group per adapter of the package's framework list. */
+export const TABLE_ADAPTERS: readonly TableAdapter[] = ADAPTER_NAMES;
 
 /** A test that proves the behaviour: its file (relative to packages/integration), describe block and title. */
 export interface TestReference {

@@ -1,3 +1,4 @@
+import { majorsOf, NEWEST_FRAMEWORKS, newestOf } from '../frameworks/index.js';
 import type {
   CapabilityReference,
   MissingReference,
@@ -17,9 +18,8 @@ export const ENGINE_TITLES: Record<TableEngine, string> = {
   memcached: 'memcached',
 };
 
-/** Framework majors per adapter: all of them, or the two the timing and outage files use. */
-const ALL_MAJORS: Record<TableAdapter, string> = { koa: 'Koa 3 / Koa 2', express: 'Express 5 / Express 4' };
-const TIMING_MAJORS: Record<TableAdapter, string> = { koa: 'Koa 3', express: 'Express 5' };
+/** Framework majors of an adapter: all of them, or the newest (what the timing and outage files use). */
+const allMajors = (adapter: TableAdapter): string => majorsOf(adapter).join(' / ');
 
 type Cell = (engine: TableEngine, adapter: TableAdapter) => TestReference;
 
@@ -29,7 +29,7 @@ export const ours =
   (engine, adapter) => ({
     kind: 'test',
     file: `test/${file}`,
-    describe: `${ENGINE_TITLES[engine]} through ${(majors === 'all' ? ALL_MAJORS : TIMING_MAJORS)[adapter]}`,
+    describe: `${ENGINE_TITLES[engine]} through ${majors === 'all' ? allMajors(adapter) : newestOf(adapter)}`,
     title,
   });
 
@@ -54,16 +54,16 @@ export const suite =
     return {
       kind: 'test',
       file,
-      describe: `@sess/${adapter} on ${ALL_MAJORS[adapter]} over ${ENGINE_TITLES[engine]}`,
+      describe: `@sess/${adapter} on ${allMajors(adapter)} over ${ENGINE_TITLES[engine]}`,
       title,
     };
   };
 
-/** An outage test: one test drives Koa 3 and Express 5 over a dedicated server. */
+/** An outage test: one test drives the newest major of each adapter over a dedicated server. */
 export const outage = (engine: 'db' | 'redis' | 'memcached', title: string): TestReference => ({
   kind: 'test',
   file: `test/outage-${engine}.test.ts`,
-  describe: `${{ db: 'PostgreSQL', redis: 'Redis', memcached: 'memcached' }[engine]} outage (Koa 3 and Express 5 in one test)`,
+  describe: `${{ db: 'PostgreSQL', redis: 'Redis', memcached: 'memcached' }[engine]} outage (${NEWEST_FRAMEWORKS.join(' and ')} in one test)`,
   title,
 });
 

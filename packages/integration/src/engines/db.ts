@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DJANGO_SESSION_SALT, djangoLoads, type RecordMeta, type SessionData } from '@sess/core';
+import { DJANGO_SESSION_SALT, djangoLoads } from '@sess/core/codecs';
+import type { RecordMeta, SessionData } from '@sess/core/store';
 import { createDbStore, createDjangoDbStore, decodeJsonText } from '@sess/store-db';
 import { createTestDatabase } from '@sess/test-harness';
 import pg from 'pg';
@@ -29,7 +30,7 @@ async function openDatabase(label: string) {
 /** The row of `key` in a native-format table, read with plain SQL (expired or not). */
 export async function rawDbRecord(pool: pg.Pool, tableName: string, key: string): Promise<RawRecord | null> {
   const { rows } = await pool.query(
-    `SELECT data::text AS data, expires_at, created_at, last_seen_at, owner, deadline FROM "${tableName}" WHERE key = $1`,
+    `SELECT data::text AS data, expires_at, created_at, last_seen_at, owner, deadline, lifetime, previous, next FROM "${tableName}" WHERE key = $1`,
     [key],
   );
   const row = rows[0];
@@ -37,6 +38,9 @@ export async function rawDbRecord(pool: pg.Pool, tableName: string, key: string)
   const meta: RecordMeta = { createdAt: ms(row.created_at), lastSeenAt: ms(row.last_seen_at) };
   if (row.owner !== null) meta.owner = row.owner;
   if (row.deadline !== null) meta.deadline = ms(row.deadline);
+  if (row.lifetime !== null) meta.lifetime = Number(row.lifetime);
+  if (row.previous !== null) meta.previous = row.previous;
+  if (row.next !== null) meta.next = row.next;
   return { data: JSON.parse(decodeJsonText(row.data)) as SessionData, expiresAt: ms(row.expires_at), meta };
 }
 

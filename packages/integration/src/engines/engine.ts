@@ -1,4 +1,5 @@
-import type { Clock, RecordMeta, SessionData, SessionStore } from '@sess/core';
+import type { Clock } from '@sess/core';
+import type { RecordMeta, SessionData, SessionStore } from '@sess/core/store';
 
 /** The engines this package drives through the adapters. */
 export type EngineName = 'memory' | 'file' | 'db' | 'django' | 'redis' | 'redis-cluster' | 'memcached';

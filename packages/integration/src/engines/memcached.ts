@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RecordMeta, SessionData } from '@sess/core';
+import type { RecordMeta, SessionData } from '@sess/core/store';
 import {
   createMemcachedStore,
   type MemcachedStore,
@@ -14,14 +14,18 @@ import type { Engine, RawRecord } from './engine.js';
 export const memcachedClient = (servers: string | string[]): Memcached =>
   new Memcached(servers, { ...recommendedClientOptions });
 
-/** Reads `key` with `client` (not the store's): the envelope decoded, or null on a miss. */
+/** Reads `key` with `client` (not the store's): core's JSON envelope parsed, or null on a miss. */
 export function rawMemcachedRecord(client: Memcached, store: MemcachedStore, key: string) {
   return new Promise<RawRecord | null>((resolve, reject) => {
     client.get(store.keyOf(key), (error: unknown, value: unknown) => {
       if (error) return reject(error);
       if (value === undefined || value === false) return resolve(null);
-      const envelope = JSON.parse(String(value)) as { exp: number; meta: RecordMeta; data: SessionData };
-      resolve({ data: envelope.data, expiresAt: envelope.exp, meta: envelope.meta });
+      const envelope = JSON.parse(String(value)) as {
+        expiresAt: number;
+        meta: RecordMeta;
+        data: SessionData;
+      };
+      resolve({ data: envelope.data, expiresAt: envelope.expiresAt, meta: envelope.meta });
     });
   });
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { RecordMeta, SessionData } from '@sess/core';
+import type { RecordMeta, SessionData } from '@sess/core/store';
 import { createRedisStore, type RedisStore } from '@sess/store-redis';
 import { redisClusterNodes, redisUrl } from '@sess/test-harness';
 import { Cluster, Redis } from 'ioredis';
 import type { Engine, RawRecord } from './engine.js';
 
-/** Decodes a session hash as HGETALL returns it (`d:<name>` data fields, `_c _s _e _o _d` metadata). */
+/** Decodes a session hash as HGETALL returns it (`d:<name>` data fields, `_c _s _e _o _d _l _p _n` metadata). */
 export function decodeSessionHash(hash: Record<string, string>): RawRecord | null {
   if (Object.keys(hash).length === 0) return null;
   const data: SessionData = {};
@@ -15,6 +15,9 @@ export function decodeSessionHash(hash: Record<string, string>): RawRecord | nul
   const meta: RecordMeta = { createdAt: Number(hash._c), lastSeenAt: Number(hash._s) };
   if (hash._o !== undefined) meta.owner = hash._o;
   if (hash._d !== undefined) meta.deadline = Number(hash._d);
+  if (hash._l !== undefined) meta.lifetime = Number(hash._l);
+  if (hash._p !== undefined) meta.previous = hash._p;
+  if (hash._n !== undefined) meta.next = hash._n;
   return { data, expiresAt: Number(hash._e), meta };
 }
 

@@ -1,8 +1,19 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createSessionManager, generateSessionKey, isSessionError, type SessionRecord } from '@sess/core';
+import { createSessionManager, isSessionError } from '@sess/core';
+import { generateSessionKey, isRecordId, type MetaChange, type SessionRecord } from '@sess/core/store';
 import { createFileStore } from '@sess/store-file';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +101,11 @@ const record = (data: Record<string, unknown>): SessionRecord => {
   const now = Date.now();
   return { data, expiresAt: now + 60_000, meta: { createdAt: now, lastSeenAt: now } };
 };
+/** A write's metadata change that moves the expiry to `seconds` from now. */
+const change = (seconds: number): MetaChange => {
+  const now = Date.now();
+  return { now, defaultLifetime: seconds, expiry: { expiresAt: now + seconds * 1000, lifetime: null } };
+};
 
 describe('the file engine and hostile keys', () => {
   it(
@@ -103,13 +119,13 @@ describe('the file engine and hostile keys', () => {
           hostileCookieHeader(pathLikeKey),
           async (key, cookie) => {
             expect(await store.load(key)).toBeNull();
-            expect(await store.update(key, { ...record({ hijacked: true }) })).toBe(false);
-            expect(await store.touch(key, Date.now() + 1000, Date.now())).toBe(false);
+            expect(await store.update(key, { data: { hijacked: true }, meta: change(1) })).toBe(false);
+            expect(await store.touch(key, change(1))).toBe(false);
             await store.destroy(key);
             await store.create(key, record({ planted: true })).then(
               (created) => {
-                // Only a well-formed key may be created, inside the directory.
-                expect(/^[a-z0-9]{32}$/.test(key) && created).toBe(true);
+                // Only a well-formed record id (a key, or a 40-character hashed id) may be created, inside the directory.
+                expect(isRecordId(key) && created).toBe(true);
                 return store.destroy(key);
               },
               (error: unknown) => expect(isSessionError(error)).toBe(true),
@@ -145,15 +161,21 @@ describe('the file engine and hostile keys', () => {
     touched.length = 0;
 
     expect(await store.load(key)).toBeNull();
-    expect(await store.update(key, record({ hijacked: true }))).toBe(false);
-    expect(await store.touch(key, Date.now() + 3_600_000, Date.now())).toBe(false);
+    expect(await store.update(key, { data: { hijacked: true }, meta: change(3_600) })).toBe(false);
+    expect(await store.touch(key, change(3_600))).toBe(false);
     const request = manager.open({ cookieHeader: `sessionid=${key}` });
     expect((await request.load()).toJSON()).toEqual({});
     await store.clearExpired();
-    await store.destroy(key);
+    expect(await store.destroy(key)).toBeNull();
 
     expect(outsideTree()).toEqual(before);
     expect(touched.filter((file) => !inside(file))).toEqual([]);
-    expect(readdirSync(directory)).toEqual([]);
+    // Contract v2's destroy removes a record it has read (it returns its metadata); a symlink is no record
+    // (never opened), so the planted link itself stays where it was planted, still pointing at its target.
+    const link = path.join(directory, `sess_${key}`);
+    expect(readdirSync(directory)).toEqual([`sess_${key}`]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe(envelope);
+    rmSync(link);
   });
 });

@@ -1,16 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createSessionManager, type SessionManager } from '@sess/core';
 import {
   createSealer,
-  createSessionManager,
   DJANGO_SESSION_SALT,
   DJANGO_SIGNED_COOKIES_SALT,
   djangoDumps,
-  generateSessionKey,
-  type SessionManager,
-  type SessionStore,
-} from '@sess/core';
+} from '@sess/core/codecs';
+import { generateSessionKey, type SessionStore } from '@sess/core/store';
 import { createDjangoDbStore } from '@sess/store-db';
 import { createDjangoFileStore } from '@sess/store-file';
 import { createTestDatabase } from '@sess/test-harness';

@@ -1,4 +1,5 @@
-import { createSessionManager, parseCookieHeader, type SessionManager } from '@sess/core';
+import { createSessionManager, type SessionManager } from '@sess/core';
+import { parseCookieHeader } from '@sess/core/adapter';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingStore } from './support/counting-store.js';

@@ -1,6 +1,6 @@
 import { createMemoryStore, type SessionManagerOptions } from '@sess/core';
 import { Client } from '@sess/http-test-suite';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADAPTERS, type RunningApp, startApp } from './support/app.js';
 
@@ -16,8 +16,7 @@ afterEach(async () => {
 });
 
 async function serve(adapter: (typeof ADAPTERS)[number], options: Partial<SessionManagerOptions> = {}) {
-  const engine = options.backend ? {} : { store: createMemoryStore() };
-  const app = await startApp(adapter, { ...engine, ...options });
+  const app = await startApp(adapter, { store: createMemoryStore(), ...options });
   apps.push(app);
   return { app, client: new Client(app.url) };
 }
@@ -120,8 +119,8 @@ describe.each(ADAPTERS)('cookie attributes through %s', (adapter) => {
   });
 
   it('a cookie session over 4096 bytes is an error before headers, never a cookie the browser would drop', async () => {
-    const backend = createCookieBackend({ secrets: ['security-checklist-secret-0123456789abcdef'] });
-    const { client } = await serve(adapter, { backend });
+    const store = createCookieStore({ secretKey: 'security-checklist-secret-0123456789abcdef' });
+    const { client } = await serve(adapter, { store });
     const small = await client.get('/set?k=small&v=1');
     expect(small.status).toBe(200);
     const [cookie] = small.setCookies;

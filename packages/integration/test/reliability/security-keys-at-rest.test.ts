@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hashSessionKey, isSessionError } from '@sess/core';
+import { isSessionError } from '@sess/core';
+import { hashSessionKey } from '@sess/core/store';
 import { Client } from '@sess/http-test-suite';
 import { createDjangoDbStore } from '@sess/store-db';
 import { createDjangoFileStore } from '@sess/store-file';

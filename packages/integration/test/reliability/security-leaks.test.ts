@@ -1,11 +1,6 @@
 import { createServer } from 'node:net';
-import {
-  createMemoryStore,
-  createSessionManager,
-  type SessionEvent,
-  type SessionManager,
-  type SessionStore,
-} from '@sess/core';
+import { createMemoryStore, createSessionManager, type SessionEvent, type SessionManager } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { createTestClock } from '@sess/core/testing';
 import { createDbStore } from '@sess/store-db';
 import { createMemcachedStore, recommendedClientOptions } from '@sess/store-memcached';
@@ -59,7 +54,7 @@ function witnessing(store: SessionStore): SessionStore {
     load: seen((key) => store.load(key)),
     create: seen((key, record) => store.create(key, record)),
     update: seen((key, update) => store.update(key, update)),
-    touch: seen((key, expiresAt, lastSeen) => store.touch(key, expiresAt, lastSeen)),
+    touch: seen((key, change) => store.touch(key, change)),
     destroy: seen((key) => store.destroy(key)),
   };
 }
@@ -152,7 +147,7 @@ describe('errors of every engine when its server is gone, and of a record delete
     const interrupted = createSessionManager({ store: witnessing(createMemoryStore()) });
     const cookie = await visit(interrupted, undefined, (s) => s.set('user', 'ann'));
     await visit(interrupted, cookie, async (s) => {
-      await interrupted.options.backend.destroy(s.key as string);
+      await interrupted.backend.destroy(s.key as string);
       s.set('late', true);
     }).catch((error: unknown) => errors.push(error));
 

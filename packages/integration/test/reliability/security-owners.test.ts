@@ -5,9 +5,9 @@ import {
   type OwnerLimit,
   type Session,
   type SessionManager,
-  type SessionStore,
 } from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import type { SessionStore } from '@sess/core/store';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type OpenEngine, openEngine } from './support/engines.js';
 
@@ -117,7 +117,7 @@ describe('engines without an owner index', () => {
 
   it('the cookie engine: setOwner answers CapabilityMissing (a cookie cannot be revoked before it expires)', async () => {
     const manager = createSessionManager({
-      backend: createCookieBackend({ secrets: ['security-owners-secret-0123456789abcdef'] }),
+      store: createCookieStore({ secretKey: 'security-owners-secret-0123456789abcdef' }),
     });
     const session: Session = await manager.open().load();
     await expect(session.setOwner('ann')).rejects.toBeInstanceOf(CapabilityMissing);

@@ -4,10 +4,10 @@ import {
   type SessionEvent,
   type SessionManager,
   type SessionManagerOptions,
-  type SessionStore,
 } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { createTestClock, type TestClock } from '@sess/core/testing';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type OpenEngine, openEngine } from './support/engines.js';
 
@@ -137,11 +137,11 @@ describe('timeouts on engines that expire by their own clock (real time)', () =>
 });
 
 describe('the sealed cookie engine', () => {
-  const backend = () => createCookieBackend({ secrets: ['security-timeouts-secret-0123456789abcdef'] });
+  const cookieStore = () => createCookieStore({ secretKey: 'security-timeouts-secret-0123456789abcdef' });
 
   it('enforces its embedded expiry against a replayed cookie, whatever the browser does', async () => {
     const clock = createTestClock(Date.now());
-    const manager = createSessionManager({ backend: backend(), clock, cookieAge: 600 });
+    const manager = createSessionManager({ store: cookieStore(), clock, cookieAge: 600 });
     const { cookie } = await visit(manager, undefined, (s) => s.set('user', 'ann'));
     clock.advance(599);
     expect((await visit(manager, cookie)).seen).toEqual({ user: 'ann' });
@@ -150,7 +150,7 @@ describe('the sealed cookie engine', () => {
   });
 
   it('refuses absoluteTimeout at construction: a cookie keeps no creation time (keep cookieAge short instead)', () => {
-    expect(() => createSessionManager({ backend: backend(), absoluteTimeout: 3600 })).toThrow(
+    expect(() => createSessionManager({ store: cookieStore(), absoluteTimeout: 3600 })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', option: 'absoluteTimeout' }),
     );
   });

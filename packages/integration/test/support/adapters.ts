@@ -1,18 +1,11 @@
 import type { AdapterUnderTest } from '@sess/http-test-suite';
-import { expressAdapters } from '../../../express/test/harness.js';
-import { koaAdapters } from '../../../koa/test/harness.js';
+import { FRAMEWORKS, frameworkEntry } from '../../src/index.js';
 
 /**
- * The adapters' own HTTP-suite harnesses on every major they support (Koa 3, Koa 2, Express 5, Express 4),
- * as `[name, adapter]` pairs.
+ * The adapters' own HTTP-suite harnesses on every framework major of the package's list, as
+ * `[name, adapter]` pairs named `@sess/<adapter> on <major>`.
  */
-export const suiteAdapters: [string, AdapterUnderTest][] = [
-  ...Object.entries(koaAdapters).map(([name, adapter]): [string, AdapterUnderTest] => [
-    `@sess/koa on ${name}`,
-    adapter,
-  ]),
-  ...Object.entries(expressAdapters).map(([name, adapter]): [string, AdapterUnderTest] => [
-    `@sess/express on ${name}`,
-    adapter,
-  ]),
-];
+export const suiteAdapters: [string, AdapterUnderTest][] = FRAMEWORKS.map((framework) => {
+  const entry = frameworkEntry(framework);
+  return [`@sess/${entry.adapter} on ${entry.name}`, entry.suiteHarness];
+});

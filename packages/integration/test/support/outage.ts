@@ -2,17 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isSessionError, type SessionStoreError } from '@sess/core';
 import type { Client, ClientResponse } from '@sess/http-test-suite';
 import { expect } from 'vitest';
-import { type App, type AppHandler, appRoutes } from '../../src/index.js';
+import { type App, type AppHandler, appRoutes, atPath, NEWEST_FRAMEWORKS } from '../../src/index.js';
 
-/** The adapters each outage is proved through. */
-export const OUTAGE_FRAMEWORKS = ['Koa 3', 'Express 5'] as const;
+/** The frameworks each outage is proved through: the newest major of each adapter. */
+export const OUTAGE_FRAMEWORKS = NEWEST_FRAMEWORKS;
 
 /** `/open/…` paths are fail-open: the rest of the path is served by the app's routes. */
 export const failOpenPolicy = (path: string) => (path.startsWith('/open/') ? { failOpen: true } : undefined);
 
 /** The app's routes, also under `/open/` (where {@link failOpenPolicy} makes the route fail-open). */
 export const outageRoutes: AppHandler = (request) =>
-  appRoutes(request.path.startsWith('/open/') ? { ...request, path: request.path.slice(5) } : request);
+  appRoutes(request.path.startsWith('/open/') ? atPath(request, request.path.slice(5)) : request);
 
 /** What one failed request showed: its response, the error the framework handled, and how long it took. */
 export interface Failure {

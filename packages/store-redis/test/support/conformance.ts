@@ -1,4 +1,4 @@
-import type { SessionData, SessionStore } from '@sess/core';
+import type { SessionData, SessionStore } from '@sess/core/store';
 import type { StoreSuiteOptions } from '@sess/store-test-suite';
 import type { Cluster, Redis } from 'ioredis';
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../../src/index.js';

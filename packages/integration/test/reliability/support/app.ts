@@ -1,15 +1,15 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isSessionError, type Session, type SessionData, type SessionManagerOptions } from '@sess/core';
-import { session as expressSession } from '@sess/express';
-import { session as koaSession } from '@sess/koa';
-import express from 'express';
-import Koa from 'koa';
+import {
+  ADAPTER_NAMES,
+  type AdapterName,
+  type AppHandler,
+  newestOf,
+  startApp as startFramework,
+} from '../../../src/index.js';
 
-/** The adapters every reliability suite runs through. */
-export const ADAPTERS = ['koa', 'express'] as const;
-export type AdapterName = (typeof ADAPTERS)[number];
+/** The adapters every reliability suite runs through (each on its newest major), by package short name. */
+export const ADAPTERS = ADAPTER_NAMES;
+export type { AdapterName };
 
 /** A running app: its base URL, the errors its error handler saw, and a close that ends every socket. */
 export interface RunningApp {
@@ -74,70 +74,32 @@ async function route(
   return { status: 404, body: { error: 'NOT_FOUND' } };
 }
 
-async function listen(server: Server): Promise<string> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-}
-
-function startKoa(options: SessionManagerOptions, errors: unknown[]): Server {
-  const app = new Koa();
-  app.silent = true;
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      errors.push(error);
-      ctx.status = statusOf(error);
-      ctx.body = { error: codeOf(error) };
-    }
-  });
-  app.use(koaSession(options));
-  app.use(async (ctx) => {
-    const answer = await route(
-      ctx.method,
-      ctx.path,
-      new URLSearchParams(ctx.querystring),
-      await ctx.getSession(),
-    );
-    ctx.status = answer.status ?? 200;
-    ctx.body = answer.body;
-  });
-  return createServer(app.callback());
-}
-
-function startExpress(options: SessionManagerOptions, errors: unknown[]): Server {
-  const app = express();
-  const sessions = expressSession(options);
-  app.use(sessions);
-  app.use(async (req, res) => {
-    const query = new URL(req.url, 'http://app.test').searchParams;
-    const answer = await route(req.method, req.path, query, await sessions.getSession(req));
-    res.status(answer.status ?? 200).json(answer.body);
-  });
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    errors.push(error);
-    res.status(statusOf(error)).json({ error: codeOf(error) });
-  });
-  return createServer(app);
-}
+/** {@link route} as the app's handler: the session is loaded first, the answer sent as JSON. */
+const routes: AppHandler = async (request) => {
+  const answer = await route(request.method, request.path, request.query, await request.getSession());
+  return { status: answer.status ?? 200, type: 'application/json', body: JSON.stringify(answer.body) };
+};
 
 /**
- * Starts the reliability app on `adapter` with the session middleware built from `options`, on a free port
- * of 127.0.0.1. The error handler answers store failures with 503 and `{ error: code }`, and keeps the
- * error for the test.
+ * Starts the reliability app on the newest major of `adapter` with the session middleware built from
+ * `options` (the adapter checks them: invalid ones reject), on a free port of 127.0.0.1. The error handler
+ * answers store failures with 503 and `{ error: code }`, and keeps the error for the test.
  */
 export async function startApp(
   adapter: AdapterName,
   options: SessionManagerOptions<SessionData>,
 ): Promise<RunningApp> {
-  const errors: unknown[] = [];
-  const server = adapter === 'koa' ? startKoa(options, errors) : startExpress(options, errors);
-  const url = await listen(server);
-  return { url, errors, close: () => closeServer(server) };
+  const app = await startFramework(
+    newestOf(adapter),
+    {
+      session: options,
+      errorResponse: (error) => ({
+        status: statusOf(error),
+        type: 'application/json',
+        body: JSON.stringify({ error: codeOf(error) }),
+      }),
+    },
+    routes,
+  );
+  return { url: app.url, errors: app.errors, close: app.close };
 }

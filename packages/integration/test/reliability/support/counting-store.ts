@@ -1,4 +1,4 @@
-import type { SessionStore } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 
 /** Calls a store received, by operation. */
 export interface StoreCalls {
@@ -31,7 +31,7 @@ export function countingStore(inner: SessionStore): {
     load: counted('load', (key) => inner.load(key)),
     create: counted('create', (key, record) => inner.create(key, record)),
     update: counted('update', (key, update) => inner.update(key, update)),
-    touch: counted('touch', (key, expiresAt, seen) => inner.touch(key, expiresAt, seen)),
+    touch: counted('touch', (key, change) => inner.touch(key, change)),
     destroy: counted('destroy', (key) => inner.destroy(key)),
     clearExpired: () => inner.clearExpired(),
   };

@@ -1,4 +1,5 @@
-import { type SessionStore, SessionStoreError, SessionStoreTimeout } from '@sess/core';
+import { SessionStoreError, SessionStoreTimeout } from '@sess/core';
+import type { SessionStore } from '@sess/core/store';
 import { Client } from '@sess/http-test-suite';
 import { expect } from 'vitest';
 import { type AdapterName, startApp } from './app.js';
