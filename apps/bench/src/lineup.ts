@@ -13,19 +13,26 @@ const expressPeer: Record<string, string> = {
   db: 'express-session-pg',
 };
 const expressFloor: Record<string, string> = { redis: 'floor-redis-express' };
+const honoPeer: Record<string, string> = { redis: 'hono-session-redis', cookie: 'hono-session-cookie' };
+const honoFloor: Record<string, string> = { redis: 'floor-redis-hono', cookie: 'floor-cookie-hono' };
+
 const fastifyPeer: Record<string, string> = {
   memory: 'fastify-session-memory',
   redis: 'fastify-session-redis',
   cookie: 'fastify-secure-session',
 };
 const fastifyFloor: Record<string, string> = { redis: 'floor-redis-fastify', cookie: 'floor-cookie-fastify' };
-const PEERS = { koa: koaPeer, express: expressPeer, fastify: fastifyPeer };
-const FLOORS = { koa: koaFloor, express: expressFloor, fastify: fastifyFloor };
+
+const PEERS = { koa: koaPeer, express: expressPeer, hono: honoPeer, fastify: fastifyPeer };
+const FLOORS = { koa: koaFloor, express: expressFloor, hono: honoFloor, fastify: fastifyFloor };
 
 /** The engines sess runs on in Fastify: the three its peers cover (memory, Redis, an encrypted cookie). */
 const FASTIFY_STORES = ['memory', 'cookie', 'redis'] as const;
 
-function sess(framework: 'koa' | 'express' | 'fastify', store: (typeof SESS_STORES)[number]): ContenderSpec {
+function sess(
+  framework: 'koa' | 'express' | 'hono' | 'fastify',
+  store: (typeof SESS_STORES)[number],
+): ContenderSpec {
   const peer = PEERS[framework][store];
   const floor = FLOORS[framework][store];
   return {
@@ -46,6 +53,7 @@ function sess(framework: 'koa' | 'express' | 'fastify', store: (typeof SESS_STOR
 export const LINEUP: readonly ContenderSpec[] = [
   ...SESS_STORES.map((store) => sess('koa', store)),
   ...SESS_STORES.map((store) => sess('express', store)),
+  ...SESS_STORES.map((store) => sess('hono', store)),
   ...FASTIFY_STORES.map((store) => sess('fastify', store)),
   {
     id: 'koa-session-cookie',
@@ -99,6 +107,28 @@ export const LINEUP: readonly ContenderSpec[] = [
     module: 'express-session',
     variant: 'pg',
     needs: ['postgres'],
+  },
+  {
+    id: 'hono-session-cookie',
+    label: '@hono/session (JWE cookie)',
+    kind: 'peer',
+    framework: 'hono',
+    store: 'cookie',
+    module: 'hono-session',
+    variant: 'cookie',
+    needs: [],
+    floor: 'floor-cookie-hono',
+  },
+  {
+    id: 'hono-session-redis',
+    label: '@hono/session + ioredis storage',
+    kind: 'peer',
+    framework: 'hono',
+    store: 'redis',
+    module: 'hono-session',
+    variant: 'redis',
+    needs: ['redis'],
+    floor: 'floor-redis-hono',
   },
   {
     id: 'fastify-session-memory',
@@ -163,13 +193,13 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: ['redis'],
   },
   {
-    id: 'floor-redis-fastify',
-    label: 'floor: ioredis + HMAC cookie, Fastify',
+    id: 'floor-redis-hono',
+    label: 'floor: ioredis + HMAC cookie, Hono',
     kind: 'floor',
-    framework: 'fastify',
+    framework: 'hono',
     store: 'redis',
-    module: 'floor-fastify',
-    variant: 'redis',
+    module: 'floor',
+    variant: 'redis-hono',
     needs: ['redis'],
   },
   {
@@ -181,6 +211,26 @@ export const LINEUP: readonly ContenderSpec[] = [
     module: 'floor',
     variant: 'cookie-koa',
     needs: [],
+  },
+  {
+    id: 'floor-cookie-hono',
+    label: 'floor: AES-256-GCM cookie, Hono',
+    kind: 'floor',
+    framework: 'hono',
+    store: 'cookie',
+    module: 'floor',
+    variant: 'cookie-hono',
+    needs: [],
+  },
+  {
+    id: 'floor-redis-fastify',
+    label: 'floor: ioredis + HMAC cookie, Fastify',
+    kind: 'floor',
+    framework: 'fastify',
+    store: 'redis',
+    module: 'floor-fastify',
+    variant: 'redis',
+    needs: ['redis'],
   },
   {
     id: 'floor-cookie-fastify',
@@ -210,6 +260,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'none',
     module: 'bare',
     variant: 'express',
+    needs: [],
+  },
+  {
+    id: 'bare-hono',
+    label: 'bare Hono (no session)',
+    kind: 'bare',
+    framework: 'hono',
+    store: 'none',
+    module: 'bare',
+    variant: 'hono',
     needs: [],
   },
   {

@@ -36,6 +36,12 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
     unmodified: ['HGETALL'],
     untouched: [],
   },
+  'sess-hono-redis': {
+    created: ['EVALSHA'],
+    modifying: ['HGETALL', 'EVALSHA'],
+    unmodified: ['HGETALL'],
+    untouched: [],
+  },
   'sess-koa-db': {
     created: ['INSERT'],
     modifying: ['SELECT', 'UPDATE'],
@@ -43,6 +49,12 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
     untouched: [],
   },
   'sess-express-db': {
+    created: ['INSERT'],
+    modifying: ['SELECT', 'UPDATE'],
+    unmodified: ['SELECT'],
+    untouched: [],
+  },
+  'sess-hono-db': {
     created: ['INSERT'],
     modifying: ['SELECT', 'UPDATE'],
     unmodified: ['SELECT'],
@@ -59,6 +71,19 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
     created: ['set/add/replace'],
     modifying: ['get/gets', 'cas'],
     unmodified: ['get/gets'],
+    untouched: [],
+  },
+  'sess-hono-memcached': {
+    created: ['set/add/replace'],
+    modifying: ['get/gets', 'cas'],
+    unmodified: ['get/gets'],
+    untouched: [],
+  },
+  // @hono/session reads its storage in get() and again in update(), and only when asked.
+  'hono-session-redis': {
+    created: ['SET'],
+    modifying: ['GET', 'GET', 'SET'],
+    unmodified: ['GET'],
     untouched: [],
   },
   // koa-session loads from its store before the route runs, so /static costs a GET too.
@@ -92,6 +117,7 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
   'floor-redis-http': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
   'floor-redis-express': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
   'floor-redis-koa': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
+  'floor-redis-hono': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
   'floor-redis-fastify': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
 };
 
@@ -100,8 +126,10 @@ const MEETS_TARGETS = [
   'sess-koa-redis',
   'sess-express-redis',
   'sess-fastify-redis',
+  'sess-hono-redis',
   'sess-koa-db',
   'sess-express-db',
+  'sess-hono-db',
 ];
 
 // Own Redis and memcached servers: their counters must see this file's traffic only.

@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createExpressApp } from './app-express.js';
 import { createFastifyListener } from './app-fastify.js';
+import { createHonoListener } from './app-hono.js';
 import { createKoaApp } from './app-koa.js';
 import type { AppParts } from './app-parts.js';
 import type { SiteConfig } from './config.js';
@@ -43,9 +44,11 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     const listener: RequestListener =
       config.framework === 'express'
         ? createExpressApp(parts)
-        : config.framework === 'fastify'
-          ? await createFastifyListener(parts)
-          : createKoaApp(parts).callback();
+        : config.framework === 'hono'
+          ? createHonoListener(parts)
+          : config.framework === 'fastify'
+            ? await createFastifyListener(parts)
+            : createKoaApp(parts).callback();
     server = createServer(listener);
     address = await listen(server, config.port, config.host);
   } catch (error) {

@@ -77,6 +77,7 @@ const cases: [FrameworkName, EngineName][] = [
   ['koa', 'file'],
   ['koa', 'cookie'],
   ['express', 'file'],
+  ['hono', 'file'],
   ['fastify', 'file'],
 ];
 

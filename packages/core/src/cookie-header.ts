@@ -107,11 +107,19 @@ export function serializeSetCookie(name: string, value: string | null, attribute
   if (!TOKEN.test(name)) {
     throw new TypeError(`[@sess/core] ${JSON.stringify(name)} is not a valid cookie name`);
   }
+  checkAttribute(name, 'Domain', attributes.domain);
+  checkAttribute(name, 'Path', attributes.path);
+  return formatSetCookie(name, value, attributes);
+}
+
+/**
+ * {@link serializeSetCookie} for a name and attributes already checked (the manager's own, validated when
+ * it was built): only the value is checked.
+ */
+export function formatSetCookie(name: string, value: string | null, attributes: CookieAttributes): string {
   if (value !== null && !VALUE.test(value)) {
     throw new TypeError(`[@sess/core] cookie ${name} has a value that is not a valid cookie-octet string`);
   }
-  checkAttribute(name, 'Domain', attributes.domain);
-  checkAttribute(name, 'Path', attributes.path);
   let header = `${name}=${value ?? ''}`;
   if (attributes.domain) header += `; Domain=${attributes.domain}`;
   header += `; Path=${attributes.path}`;

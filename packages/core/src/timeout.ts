@@ -78,7 +78,8 @@ export class StoreCalls {
 
   #arm(delay: number): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => this.#expire(), delay);
-    timer.unref();
+    // Not every runtime's timers have unref (workerd's do not).
+    timer.unref?.();
     return timer;
   }
 

@@ -52,12 +52,17 @@ const IDIOMS: CompatIdioms = { source: '@sess/koa', property: 'ctx.session', reg
 const bound = Symbol('sess.koa.binding');
 type Carrier = { [bound]?: RequestBinding<SessionData> };
 
-/** Koa's response headers, as the kit writes them. */
+/**
+ * Koa's response headers, as the kit writes them: on Node's response itself, which Koa's `ctx.set` and
+ * `ctx.append` end up writing to anyway (they add their own argument checks, which the kit's values need
+ * not pass again).
+ */
 function sinkOf(ctx: Context): HeaderSink {
+  const res = ctx.res;
   return {
-    get: (name) => ctx.response.get(name),
-    set: (name, value) => ctx.set(name, value),
-    append: (name, value) => ctx.append(name, value),
+    get: (name) => res.getHeader(name),
+    set: (name, value) => res.setHeader(name, value),
+    append: (name, value) => res.appendHeader(name, value),
   };
 }
 

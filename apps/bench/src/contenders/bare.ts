@@ -1,12 +1,14 @@
+import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import Koa from 'koa';
 import { listen, STATIC_BODY } from './shared.js';
 import type { StartContender } from './types.js';
 
 /**
  * The ceiling: the framework alone, no session. Every route answers a constant, so the numbers show what
- * the framework itself costs. Variant `koa`, `express` or `fastify`.
+ * the framework itself costs. Variant `koa`, `express`, `hono` (on @hono/node-server) or `fastify`.
  */
 export const start: StartContender = async (options) => {
   if (options.variant === 'koa') {
@@ -26,6 +28,11 @@ export const start: StartContender = async (options) => {
       });
     }
     return listen(app, options.port);
+  }
+  if (options.variant === 'hono') {
+    const app = new Hono();
+    for (const path of ['/visit', '/read', '/static']) app.get(path, (c) => c.text(STATIC_BODY));
+    return listen(getRequestListener(app.fetch), options.port);
   }
   if (options.variant === 'fastify') {
     const app = Fastify({ trustProxy: true });

@@ -1,5 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import express from 'express';
+import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import { cookieFloor, type FloorHandlers, type FloorReply, redisFloor } from './floor-logic.js';
@@ -51,20 +53,33 @@ function onExpress(floor: FloorHandlers) {
   return app;
 }
 
+function onHono(floor: FloorHandlers): RequestListener {
+  const app = new Hono();
+  app.get('*', async (c) => {
+    const reply = await floor.handle(c.req.path, c.req.header('cookie'));
+    if (reply.setCookie) c.header('Set-Cookie', reply.setCookie);
+    return c.text(reply.body, reply.status as 200);
+  });
+  return getRequestListener(app.fetch) as RequestListener;
+}
+
 /** The ioredis + HMAC-cookie floor on each framework, by variant. */
 const REDIS_FLOORS: Record<string, (floor: FloorHandlers) => RequestListener> = {
   'redis-http': onHttp,
   'redis-koa': onKoa,
   'redis-express': onExpress,
+  'redis-hono': onHono,
 };
 
 /**
  * Hand-written floors: what the session job costs with nothing but the driver and node:crypto.
  * Variants: `redis-http` (ioredis + HMAC cookie on node:http), `redis-koa` (the same inside Koa),
- * `redis-express` (the same inside Express), `cookie-koa` (AES-256-GCM sealed cookie inside Koa).
+ * `redis-express` (the same inside Express), `redis-hono` (inside Hono on @hono/node-server), `cookie-koa`
+ * and `cookie-hono` (AES-256-GCM sealed cookie inside Koa, inside Hono).
  */
 export const start: StartContender = async (options) => {
   if (options.variant === 'cookie-koa') return listen(onKoa(cookieFloor()), options.port);
+  if (options.variant === 'cookie-hono') return listen(onHono(cookieFloor()), options.port);
   const onFramework = Object.hasOwn(REDIS_FLOORS, options.variant)
     ? REDIS_FLOORS[options.variant]
     : undefined;

@@ -60,6 +60,9 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   get(target: Session<Data>, property: string | symbol): unknown {
     if (typeof property === 'symbol') return Reflect.get(target, property, target);
+    // The session's own methods, once handed out, are the common case: answered first.
+    const method = this.methods?.[property];
+    if (method !== undefined) return method;
     const member = memberOf(property, this.host.idioms);
     if (member !== undefined) return member.get(this as unknown as CompatHandler<SessionData>);
     if (property in target) {

@@ -29,6 +29,7 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
   #replacement: SessionData | undefined;
   #storeFailed = false;
   #committed: Promise<CommitResult | null> | undefined;
+  #onReplace: ((next: CompatSession<Data>) => void) | undefined;
   /** The commit's headers were written into the response (once, whoever asked first). */
   #applied = false;
 
@@ -38,8 +39,13 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
     readonly response: ResponseAccess,
   ) {}
 
-  /** Loads the session once (no store I/O before) and returns the compatible session. */
+  /**
+   * Loads the session once (no store I/O before) and returns the compatible session: the one the request
+   * shows now (after express-session's `regenerate()`, the new object).
+   */
   getSession(): Promise<CompatSession<Data>> {
+    const current = this.#current;
+    if (current && this.#shown === 'loaded') return Promise.resolve(current);
     this.#loading ??= this.request.load().then(
       (session) => {
         this.#current ??= compatSession(session, this);
@@ -134,6 +140,15 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
 
   replace(next: CompatSession<Data>): void {
     this.#current = next;
+    this.#onReplace?.(next);
+  }
+
+  /**
+   * Calls `listener` with each new session object the request shows from now on (after express-session's
+   * `regenerate()`): for frameworks whose per-request values are not getters (Hono's variables).
+   */
+  onReplace(listener: (next: CompatSession<Data>) => void): void {
+    this.#onReplace = listener;
   }
 
   destroyed(): void {

@@ -34,7 +34,11 @@ export const COOKIE_OPTION_SPECS = {
           : invalid(),
   }),
   /** SESSION_COOKIE_PATH. */
-  cookiePath: option.text({ default: '/', expected: 'a path starting with "/"', pattern: /^\/[^;\s]*$/ }),
+  cookiePath: option.text({
+    default: '/',
+    expected: 'a path starting with "/" (printable ASCII, no space or ";")',
+    pattern: /^\/[\x21-\x3A\x3C-\x7E]*$/,
+  }),
   /** SESSION_COOKIE_SECURE; `'auto'` follows the request's protocol (behind a trusted proxy). */
   cookieSecure: option.custom<boolean | 'auto'>({
     default: false,

@@ -1,4 +1,9 @@
-import { type CookieAttributes, type SameSite, serializeSetCookie } from '../cookie-header.js';
+import {
+  type CookieAttributes,
+  formatSetCookie,
+  type SameSite,
+  serializeSetCookie,
+} from '../cookie-header.js';
 import type { CookieValue } from '../store/backend-contract.js';
 import type { ManagerCore } from './manager-core.js';
 
@@ -50,13 +55,24 @@ class Outcome implements CommitResult {
   declare readonly varyHeader?: string;
   readonly #cookies: readonly CookieDirective[];
 
-  constructor(core: ManagerCore, action: CommitAction, vary: boolean, cookies: readonly CookieDirective[]) {
+  constructor(
+    core: ManagerCore,
+    action: CommitAction,
+    vary: boolean,
+    cookies: readonly CookieDirective[],
+    checked = false,
+  ) {
     this.vary = vary;
     this.action = action;
     this.#cookies = cookies;
     const token = core.tokenHeader;
     if (!token) {
-      this.setCookie = cookies.map((c) => serializeSetCookie(c.name, c.value, c.attributes));
+      // The manager's own name and attributes were checked when it was built; overrides are checked here.
+      this.setCookie = cookies.map((c) =>
+        checked && c.name === core.cookieName
+          ? formatSetCookie(c.name, c.value, c.attributes)
+          : serializeSetCookie(c.name, c.value, c.attributes),
+      );
       return;
     }
     // A server-side backend's only cookie is the key: with `tokenHeader` it goes out as a header instead.
@@ -107,5 +123,5 @@ export function cookieOutcome(
     expires: lifetime.maxAge === null ? null : lifetime.now + lifetime.maxAge * 1000,
   };
   const directives = cookies.map((cookie) => ({ name: cookie.name, value: cookie.value, attributes }));
-  return new Outcome(core, action, vary, directives);
+  return new Outcome(core, action, vary, directives, override === undefined);
 }

@@ -6,9 +6,11 @@ import express4 from 'express4';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { expressAdapter } from '../../../express/test/harness.js';
+import { honoAdapter } from '../../../hono/test/harness.js';
 import { koaAdapter } from '../../../koa/test/harness.js';
 import type { ServerSpec } from './app-spec.js';
 import { expressPassportServer, expressServer } from './express-app.js';
+import { honoServer } from './hono-app.js';
 import { koaPassportServer, koaServer } from './koa-app.js';
 
 /** One framework major the integration tests run through. */
@@ -52,6 +54,13 @@ const ENTRIES = [
     server: expressServer(express),
     suiteHarness: expressAdapter(express),
     passportServer: expressPassportServer(express),
+  },
+  {
+    name: 'Hono 4',
+    adapter: 'hono',
+    newest: true,
+    server: honoServer,
+    suiteHarness: honoAdapter,
   },
   {
     name: 'Koa 2',

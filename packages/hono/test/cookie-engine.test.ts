@@ -1,0 +1,37 @@
+import { createSessionManager } from '@sess/core';
+import { cookieHeaderFor } from '@sess/core/testing';
+import { describeAdapter, type StorageUnderTest } from '@sess/http-test-suite';
+import { createCookieStore } from '@sess/store-cookie';
+import { honoAdapters } from './harness.js';
+
+const OLD = 'http-suite-old-secret-0123456789abcdefghij';
+const NEW = 'http-suite-new-secret-0123456789abcdefghij';
+const FOREIGN = 'http-suite-foreign-secret-0123456789abcdef';
+
+// A well-sealed cookie under a secret the server does not know.
+const foreign = await cookieHeaderFor(
+  createSessionManager({ store: createCookieStore({ secretKey: FOREIGN }) }),
+  { num_visits: 99 },
+);
+const forged = foreign.slice(foreign.indexOf('=') + 1);
+
+function flipMiddle(value: string): string {
+  const at = Math.floor(value.length / 2);
+  return value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1);
+}
+
+/** The suite's signature cases (forged, tampered, re-sealed) against the real cookie engine. */
+const sealed: StorageUnderTest = {
+  name: 'the sealed cookie engine',
+  create: () => ({ store: createCookieStore({ secretKey: NEW }) }),
+  forge: () => forged,
+  tamper: flipMiddle,
+  reseal: async () => ({
+    old: { store: createCookieStore({ secretKey: OLD }) },
+    current: { store: createCookieStore({ secretKey: NEW, secretKeyFallbacks: [OLD] }) },
+  }),
+};
+
+for (const [name, adapter] of Object.entries(honoAdapters)) {
+  describeAdapter(`@sess/hono: ${name}`, adapter, { storage: sealed });
+}
