@@ -16,10 +16,23 @@ const expressFloor: Record<string, string> = { redis: 'floor-redis-express' };
 const honoPeer: Record<string, string> = { redis: 'hono-session-redis', cookie: 'hono-session-cookie' };
 const honoFloor: Record<string, string> = { redis: 'floor-redis-hono', cookie: 'floor-cookie-hono' };
 
-const PEERS = { koa: koaPeer, express: expressPeer, hono: honoPeer };
-const FLOORS = { koa: koaFloor, express: expressFloor, hono: honoFloor };
+const fastifyPeer: Record<string, string> = {
+  memory: 'fastify-session-memory',
+  redis: 'fastify-session-redis',
+  cookie: 'fastify-secure-session',
+};
+const fastifyFloor: Record<string, string> = { redis: 'floor-redis-fastify', cookie: 'floor-cookie-fastify' };
 
-function sess(framework: 'koa' | 'express' | 'hono', store: (typeof SESS_STORES)[number]): ContenderSpec {
+const PEERS = { koa: koaPeer, express: expressPeer, hono: honoPeer, fastify: fastifyPeer };
+const FLOORS = { koa: koaFloor, express: expressFloor, hono: honoFloor, fastify: fastifyFloor };
+
+/** The engines sess runs on in Fastify: the three its peers cover (memory, Redis, an encrypted cookie). */
+const FASTIFY_STORES = ['memory', 'cookie', 'redis'] as const;
+
+function sess(
+  framework: 'koa' | 'express' | 'hono' | 'fastify',
+  store: (typeof SESS_STORES)[number],
+): ContenderSpec {
   const peer = PEERS[framework][store];
   const floor = FLOORS[framework][store];
   return {
@@ -41,6 +54,7 @@ export const LINEUP: readonly ContenderSpec[] = [
   ...SESS_STORES.map((store) => sess('koa', store)),
   ...SESS_STORES.map((store) => sess('express', store)),
   ...SESS_STORES.map((store) => sess('hono', store)),
+  ...FASTIFY_STORES.map((store) => sess('fastify', store)),
   {
     id: 'koa-session-cookie',
     label: 'koa-session (signed cookie)',
@@ -117,6 +131,38 @@ export const LINEUP: readonly ContenderSpec[] = [
     floor: 'floor-redis-hono',
   },
   {
+    id: 'fastify-session-memory',
+    label: '@fastify/session + its MemoryStore',
+    kind: 'peer',
+    framework: 'fastify',
+    store: 'memory',
+    module: 'fastify-session',
+    variant: 'memory',
+    needs: [],
+  },
+  {
+    id: 'fastify-session-redis',
+    label: '@fastify/session + connect-redis',
+    kind: 'peer',
+    framework: 'fastify',
+    store: 'redis',
+    module: 'fastify-session',
+    variant: 'redis',
+    needs: ['redis'],
+    floor: 'floor-redis-fastify',
+  },
+  {
+    id: 'fastify-secure-session',
+    label: '@fastify/secure-session (sealed cookie)',
+    kind: 'peer',
+    framework: 'fastify',
+    store: 'cookie',
+    module: 'fastify-secure-session',
+    variant: 'cookie',
+    needs: [],
+    floor: 'floor-cookie-fastify',
+  },
+  {
     id: 'floor-redis-http',
     label: 'floor: ioredis + HMAC cookie, node:http',
     kind: 'floor',
@@ -177,6 +223,26 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: [],
   },
   {
+    id: 'floor-redis-fastify',
+    label: 'floor: ioredis + HMAC cookie, Fastify',
+    kind: 'floor',
+    framework: 'fastify',
+    store: 'redis',
+    module: 'floor-fastify',
+    variant: 'redis',
+    needs: ['redis'],
+  },
+  {
+    id: 'floor-cookie-fastify',
+    label: 'floor: AES-256-GCM cookie, Fastify',
+    kind: 'floor',
+    framework: 'fastify',
+    store: 'cookie',
+    module: 'floor-fastify',
+    variant: 'cookie',
+    needs: [],
+  },
+  {
     id: 'bare-koa',
     label: 'bare Koa (no session)',
     kind: 'bare',
@@ -204,6 +270,16 @@ export const LINEUP: readonly ContenderSpec[] = [
     store: 'none',
     module: 'bare',
     variant: 'hono',
+    needs: [],
+  },
+  {
+    id: 'bare-fastify',
+    label: 'bare Fastify (no session)',
+    kind: 'bare',
+    framework: 'fastify',
+    store: 'none',
+    module: 'bare',
+    variant: 'fastify',
     needs: [],
   },
 ];

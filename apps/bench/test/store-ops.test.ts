@@ -30,6 +30,12 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
     unmodified: ['HGETALL'],
     untouched: [],
   },
+  'sess-fastify-redis': {
+    created: ['EVALSHA'],
+    modifying: ['HGETALL', 'EVALSHA'],
+    unmodified: ['HGETALL'],
+    untouched: [],
+  },
   'sess-hono-redis': {
     created: ['EVALSHA'],
     modifying: ['HGETALL', 'EVALSHA'],
@@ -94,6 +100,14 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
     unmodified: ['GET', 'EXPIRE'],
     untouched: ['GET', 'EXPIRE'],
   },
+  // @fastify/session loads in onRequest, so /static costs a GET too; with rolling: false an unmodified
+  // session is not written.
+  'fastify-session-redis': {
+    created: ['SET'],
+    modifying: ['GET', 'SET'],
+    unmodified: ['GET'],
+    untouched: ['GET'],
+  },
   'express-session-pg': {
     created: ['INSERT'],
     modifying: ['SELECT', 'INSERT'],
@@ -104,12 +118,14 @@ const EXPECTED: Record<string, Record<Scenario, string[]>> = {
   'floor-redis-express': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
   'floor-redis-koa': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
   'floor-redis-hono': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
+  'floor-redis-fastify': { created: ['SET'], modifying: ['GET', 'SET'], unmodified: ['GET'], untouched: [] },
 };
 
 /** The per-request targets hold where sess keeps sessions in Redis or PostgreSQL. */
 const MEETS_TARGETS = [
   'sess-koa-redis',
   'sess-express-redis',
+  'sess-fastify-redis',
   'sess-hono-redis',
   'sess-koa-db',
   'sess-express-db',

@@ -2,13 +2,13 @@
 export type EngineName = 'file' | 'memory' | 'cookie' | 'db' | 'redis' | 'memcached';
 
 /** Which framework serves the pages (`FRAMEWORK`). */
-export type FrameworkName = 'koa' | 'express' | 'hono';
+export type FrameworkName = 'koa' | 'express' | 'hono' | 'fastify';
 
 /** Every engine `SESSION_STORE` accepts, the default first. */
 export const ENGINES: readonly EngineName[] = ['file', 'memory', 'cookie', 'db', 'redis', 'memcached'];
 
 /** Every framework `FRAMEWORK` accepts, the default first. */
-export const FRAMEWORKS: readonly FrameworkName[] = ['koa', 'express', 'hono'];
+export const FRAMEWORKS: readonly FrameworkName[] = ['koa', 'express', 'hono', 'fastify'];
 
 /** Whose formats the sessions are kept in (`SESSION_COMPAT`): sess's own, or a Django project's. */
 export type SessionCompat = 'sess' | 'django';

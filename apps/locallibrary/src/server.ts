@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createExpressApp } from './app-express.js';
+import { createFastifyListener } from './app-fastify.js';
 import { createHonoListener } from './app-hono.js';
 import { createKoaApp } from './app-koa.js';
 import type { AppParts } from './app-parts.js';
@@ -37,15 +38,18 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     engine,
     info: { engine: engine.name, where: engine.where, framework: config.framework },
   };
-  const listener: RequestListener =
-    config.framework === 'express'
-      ? createExpressApp(parts)
-      : config.framework === 'hono'
-        ? createHonoListener(parts)
-        : createKoaApp(parts).callback();
-  const server = createServer(listener);
+  let server: Server;
   let address: AddressInfo;
   try {
+    const listener: RequestListener =
+      config.framework === 'express'
+        ? createExpressApp(parts)
+        : config.framework === 'hono'
+          ? createHonoListener(parts)
+          : config.framework === 'fastify'
+            ? await createFastifyListener(parts)
+            : createKoaApp(parts).callback();
+    server = createServer(listener);
     address = await listen(server, config.port, config.host);
   } catch (error) {
     await engine.close();

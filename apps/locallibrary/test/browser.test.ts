@@ -78,6 +78,7 @@ const cases: [FrameworkName, EngineName][] = [
   ['koa', 'cookie'],
   ['express', 'file'],
   ['hono', 'file'],
+  ['fastify', 'file'],
 ];
 
 describe.each(cases)('Chromium, %s on the %s engine', (framework, engine) => {

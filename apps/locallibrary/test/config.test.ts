@@ -30,7 +30,7 @@ describe('readConfig', () => {
     [{ PORT: '70000' }, /PORT must be a whole number/],
     [{ PORT: '-1' }, /PORT must be a whole number/],
     [{ SESSION_STORE: 'mongo' }, /SESSION_STORE must be one of file, memory, cookie, db, redis, memcached/],
-    [{ FRAMEWORK: 'fastify' }, /FRAMEWORK must be one of koa, express/],
+    [{ FRAMEWORK: 'hapi' }, /FRAMEWORK must be one of koa, express, hono, fastify/],
     [{ SESSION_COMPAT: 'flask' }, /SESSION_COMPAT must be one of sess, django/],
     [
       { SESSION_COMPAT: 'django', SESSION_STORE: 'redis' },

@@ -2,5 +2,5 @@ import { describeSite } from './site-cases.js';
 
 // The engines that need no server: the three apps on each.
 for (const engine of ['memory', 'file', 'cookie'] as const) {
-  for (const framework of ['koa', 'express', 'hono'] as const) describeSite(framework, engine);
+  for (const framework of ['koa', 'express', 'hono', 'fastify'] as const) describeSite(framework, engine);
 }

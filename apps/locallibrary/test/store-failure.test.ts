@@ -15,7 +15,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-describe.each(['koa', 'express', 'hono'] as const)(
+describe.each(['koa', 'express', 'hono', 'fastify'] as const)(
   '%s with a session store that refuses connections',
   (framework) => {
     let test: TestSite;

@@ -4,11 +4,15 @@ import type { StartContender } from './types.js';
 export const CONTENDER_MODULES: Record<string, () => Promise<{ start: StartContender }>> = {
   'sess-koa': () => import('./sess-koa.js'),
   'sess-express': () => import('./sess-express.js'),
+  'sess-fastify': () => import('./sess-fastify.js'),
   'sess-hono': () => import('./sess-hono.js'),
   'hono-session': () => import('./hono-session.js'),
   'express-session': () => import('./express-session.js'),
   'koa-session': () => import('./koa-session.js'),
+  'fastify-session': () => import('./fastify-session.js'),
+  'fastify-secure-session': () => import('./fastify-secure-session.js'),
   floor: () => import('./floor.js'),
+  'floor-fastify': () => import('./floor-fastify.js'),
   bare: () => import('./bare.js'),
 };
 

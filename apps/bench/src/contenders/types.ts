@@ -39,7 +39,7 @@ export interface ContenderSpec {
   /** What the table prints. */
   label: string;
   kind: 'sess' | 'peer' | 'floor' | 'bare';
-  framework: 'koa' | 'express' | 'hono' | 'node:http';
+  framework: 'koa' | 'express' | 'hono' | 'fastify' | 'node:http';
   /** Where sessions live. */
   store: 'memory' | 'file' | 'cookie' | 'db' | 'redis' | 'memcached' | 'none';
   /** Module under src/contenders/ (without extension) exporting `start`. */

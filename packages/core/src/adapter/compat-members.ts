@@ -17,6 +17,12 @@ export interface CompatIdioms {
    * new key (sess's `cycleKey()`).
    */
   readonly regenerate: 'new-session' | 'new-key';
+  /**
+   * @fastify/secure-session (and @fastify/passport, which keeps the data through it when
+   * `clearSessionOnLogin` is false): `session.data()` returns a copy of the data. Without it, `data` is a
+   * data key like any other (express-session and koa-session users store one under that name).
+   */
+  readonly dataMethod?: boolean;
 }
 
 /** The peers' members on the compatible session (next to the {@link Session} API). */
@@ -185,7 +191,11 @@ const MEMBERS: Readonly<Record<string, Member>> = {
   }),
 };
 
-/** The member `property` names, or undefined for a data key. */
-export function memberOf(property: string): Member | undefined {
+/** `data()`: a deep copy of the data, for the idioms that declare it. */
+const DATA_METHOD = method('data', (handler) => () => handler.session.toJSON());
+
+/** The member `property` names under `idioms`, or undefined for a data key. */
+export function memberOf(property: string, idioms: CompatIdioms): Member | undefined {
+  if (property === 'data') return idioms.dataMethod === true ? DATA_METHOD : undefined;
   return Object.hasOwn(MEMBERS, property) ? MEMBERS[property] : undefined;
 }

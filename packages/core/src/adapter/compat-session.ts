@@ -63,7 +63,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
     // The session's own methods, once handed out, are the common case: answered first.
     const method = this.methods?.[property];
     if (method !== undefined) return method;
-    const member = memberOf(property);
+    const member = memberOf(property, this.host.idioms);
     if (member !== undefined) return member.get(this as unknown as CompatHandler<SessionData>);
     if (property in target) {
       const value = Reflect.get(target, property, target);
@@ -83,7 +83,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
         `[${this.host.idioms.source}] ${String(property)}: a symbol key cannot be stored in the session (only string keys with JSON values are); use a string key`,
       );
     }
-    const member: Member | undefined = memberOf(property);
+    const member: Member | undefined = memberOf(property, this.host.idioms);
     if (member?.set) {
       member.set(this as unknown as CompatHandler<SessionData>, value);
       return true;
@@ -112,7 +112,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   deleteProperty(target: Session<Data>, property: string | symbol): boolean {
     if (typeof property === 'symbol') return false;
-    if (memberOf(property) !== undefined || property in target) {
+    if (memberOf(property, this.host.idioms) !== undefined || property in target) {
       throw new TypeError(
         `[${this.host.idioms.source}] "${property}" is a member of the session and cannot be deleted`,
       );
@@ -123,7 +123,12 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   }
 
   has(target: Session<Data>, property: string | symbol): boolean {
-    if (typeof property === 'symbol' || property in target || memberOf(property) !== undefined) return true;
+    if (
+      typeof property === 'symbol' ||
+      property in target ||
+      memberOf(property, this.host.idioms) !== undefined
+    )
+      return true;
     return this.detached !== null ? property in this.detached : (target as unknown as Session).has(property);
   }
 
