@@ -85,6 +85,13 @@ const fields: PropertyDescriptorMap = {
     get(this: object) {
       return states.get(this)?.id ?? undefined;
     },
+    set(this: object, value: unknown) {
+      if (states.has(this)) {
+        throw new TypeError("[@sess/express] req.sessionID is the session's key: it cannot be assigned");
+      }
+      // A request this middleware did not open may carry another library's session id (express-session).
+      Object.defineProperty(this, 'sessionID', { value, writable: true, enumerable: true, configurable: true });
+    },
     configurable: true,
     enumerable: true,
   },
