@@ -52,7 +52,7 @@ export async function startApp(framework: Framework, options: AppOptions, handle
   const errors: unknown[] = [];
   const session = options.manager ? { manager: options.manager } : options.session;
   if (!session) throw new TypeError('startApp: give a manager or the session options');
-  const server = frameworkEntry(framework).server({
+  const server = await frameworkEntry(framework).server({
     session,
     policy: options.policy,
     handler,

@@ -6,10 +6,12 @@ import express4 from 'express4';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { expressAdapter } from '../../../express/test/harness.js';
+import { fastifyAdapter } from '../../../fastify/test/harness.js';
 import { honoAdapter } from '../../../hono/test/harness.js';
 import { koaAdapter } from '../../../koa/test/harness.js';
 import type { ServerSpec } from './app-spec.js';
 import { expressPassportServer, expressServer } from './express-app.js';
+import { fastifyPassportServer, fastifyServer } from './fastify-app.js';
 import { honoServer } from './hono-app.js';
 import { koaPassportServer, koaServer } from './koa-app.js';
 
@@ -22,7 +24,7 @@ export interface FrameworkEntry {
   /** The adapter's newest supported major: it also runs the timing, outage and reliability tests. */
   readonly newest: boolean;
   /** Starts a server: the adapter's session middleware built from `spec`, the handler behind it. */
-  readonly server: (spec: ServerSpec) => Server;
+  readonly server: (spec: ServerSpec) => Server | Promise<Server>;
   /** The adapter package's own harness for the shared HTTP suite, on this major. */
   readonly suiteHarness: AdapterUnderTest;
   /**
@@ -54,6 +56,14 @@ const ENTRIES = [
     server: expressServer(express),
     suiteHarness: expressAdapter(express),
     passportServer: expressPassportServer(express),
+  },
+  {
+    name: 'Fastify 5',
+    adapter: 'fastify',
+    newest: true,
+    server: fastifyServer,
+    suiteHarness: fastifyAdapter,
+    passportServer: fastifyPassportServer,
   },
   {
     name: 'Hono 4',
