@@ -25,19 +25,22 @@ export function refreshedExpiry(stored: RecordHead, change: MetaChange): number 
  * that change fields in place (Redis, PostgreSQL) implement the same rules natively.
  */
 export function applyMetaChange(stored: RecordHead, change: MetaChange): RecordHead {
-  const meta: RecordMeta = { ...stored.meta, lastSeenAt: change.now };
-  if (change.deadline !== undefined && meta.deadline === undefined) meta.deadline = change.deadline;
-  if (change.owner === null) delete meta.owner;
-  else if (change.owner !== undefined) meta.owner = change.owner;
-  if (change.previous === null) delete meta.previous;
-  else if (change.previous !== undefined) meta.previous = change.previous;
-  if (change.next === null) delete meta.next;
-  else if (change.next !== undefined) meta.next = change.next;
+  const before = stored.meta;
+  // Built field by field in one order (no spread, no delete): every record's metadata keeps one shape.
+  const meta: RecordMeta = { createdAt: before.createdAt, lastSeenAt: change.now };
+  const owner = change.owner === undefined ? before.owner : change.owner;
+  if (owner !== null && owner !== undefined) meta.owner = owner;
+  const deadline = before.deadline ?? change.deadline;
+  if (deadline !== undefined) meta.deadline = deadline;
   const expiry = change.expiry;
-  if (!expiry) return { meta, expiresAt: refreshedExpiry({ meta, expiresAt: stored.expiresAt }, change) };
-  if (expiry.lifetime === null) delete meta.lifetime;
-  else meta.lifetime = expiry.lifetime;
-  return { meta, expiresAt: expiry.expiresAt };
+  const lifetime = expiry ? expiry.lifetime : before.lifetime;
+  if (lifetime !== null && lifetime !== undefined) meta.lifetime = lifetime;
+  const previous = change.previous === undefined ? before.previous : change.previous;
+  if (previous !== null && previous !== undefined) meta.previous = previous;
+  const next = change.next === undefined ? before.next : change.next;
+  if (next !== null && next !== undefined) meta.next = next;
+  if (expiry) return { meta, expiresAt: expiry.expiresAt };
+  return { meta, expiresAt: refreshedExpiry({ meta, expiresAt: stored.expiresAt }, change) };
 }
 
 /**

@@ -5,7 +5,6 @@ export const SESSION_KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** Length of every key sess issues (about 165 bits). */
 export const SESSION_KEY_LENGTH = 32;
 
-const KEY_PATTERN = /^[a-z0-9]{32}$/;
 // 36 * 7 = 252: bytes at or above it are rejected so every character is equally likely.
 const UNBIASED_LIMIT = 252;
 
@@ -24,7 +23,13 @@ export function generateSessionKey(): string {
 
 /** True when `value` has the exact shape of a key sess issues: 32 characters of `[a-z0-9]`. */
 export function isValidSessionKey(value: unknown): value is string {
-  return typeof value === 'string' && KEY_PATTERN.test(value);
+  if (typeof value !== 'string' || value.length !== SESSION_KEY_LENGTH) return false;
+  // A loop over char codes: this runs on every request that carries a cookie.
+  for (let i = 0; i < SESSION_KEY_LENGTH; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
 }
 
 // Domain separation: the same key hashed for another purpose never gives the same id.
