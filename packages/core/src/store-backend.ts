@@ -147,10 +147,12 @@ export function createStoreBackend(store: SessionStore, settings: StoreBackendSe
       return { key, cookies: keyCookie(key) };
     },
 
-    async touch(opened: OpenedSession, write: BackendWrite): Promise<SaveResult> {
+    async touch(_opened: OpenedSession, write: BackendWrite): Promise<SaveResult> {
       const key = write.key;
-      if (key === null) return backend.save(opened, write);
-      if (!(await call('touch', () => store.touch(idOf(key), write.change)))) throw new SessionInterrupted();
+      // A session without a key has no record to refresh: as good as vanished, never created here.
+      if (key === null || !(await call('touch', () => store.touch(idOf(key), write.change)))) {
+        throw new SessionInterrupted();
+      }
       return { key, cookies: keyCookie(key) };
     },
 

@@ -90,7 +90,12 @@ const fields: PropertyDescriptorMap = {
         throw new TypeError("[@sess/express] req.sessionID is the session's key: it cannot be assigned");
       }
       // A request this middleware did not open may carry another library's session id (express-session).
-      Object.defineProperty(this, 'sessionID', { value, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(this, 'sessionID', {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     },
     configurable: true,
     enumerable: true,

@@ -56,3 +56,23 @@ async function expire(core: ManagerCore, opened: OpenedSession, readOnly: boolea
   core.emit({ type: 'expired', handle, reason: 'absolute-timeout' });
   return false;
 }
+
+/**
+ * The stored data of the request's session read again through the same rules as a load (schema, absolute
+ * deadline), or null when the record is gone or was never saved. The cookie engine has nothing to read
+ * again but the cookie the request carried.
+ */
+export async function reread(
+  core: ManagerCore,
+  state: RecordState,
+  readOnly: boolean,
+): Promise<SessionData | null> {
+  const backend = core.backend;
+  if (!backend.capabilities.serverSide) return state.meta === null ? null : (state.opened.record?.data ?? {});
+  const key = state.key;
+  if (key === null) return null;
+  const name = core.cookieName;
+  const opened = await backend.open({ get: (n) => (n === name ? key : undefined), names: () => [name] });
+  if (!(await accept(core, state, opened, readOnly))) return null;
+  return opened.record?.data ?? {};
+}

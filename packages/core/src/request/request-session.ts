@@ -6,25 +6,11 @@ import type { CookieJar, OpenedSession } from '../store/backend-contract.js';
 import type { SessionData } from '../store/contract.js';
 import { generateSessionKey } from '../store/session-key.js';
 import { decideCommit } from './commit-decision.js';
-import {
-  type CommitAction,
-  type CommitResult,
-  type CookieOverrides,
-  cookieOutcome,
-  outcome,
-} from './commit-result.js';
+import { type CommitResult, type CookieOverrides, outcome } from './commit-result.js';
+import { runCommitStep } from './commit-steps.js';
 import type { ManagerCore } from './manager-core.js';
-import { accept } from './record-load.js';
-import {
-  bindOwner,
-  cycle,
-  flush,
-  newRecordState,
-  persist,
-  type RecordState,
-  touch,
-  type Written,
-} from './record-writes.js';
+import { accept, reread } from './record-load.js';
+import { bindOwner, cycle, flush, newRecordState, persist, type RecordState } from './record-writes.js';
 import type { SessionRequest } from './session-request.js';
 
 export class RequestSession<Data extends SessionData = SessionData> {
@@ -109,18 +95,9 @@ export class RequestSession<Data extends SessionData = SessionData> {
   async reload(): Promise<void> {
     await this.load();
     this.assertWritable('reload');
-    const key = this.#record.key;
-    const backend = this.#core.backend;
-    if (!backend.capabilities.serverSide) {
-      if (this.#record.meta === null) throw new SessionInterrupted();
-      this.#contentsOf().restore(this.#record.opened.record?.data ?? {});
-      return;
-    }
-    if (key === null) throw new SessionInterrupted();
-    const name = this.#core.cookieName;
-    const opened = await backend.open({ get: (n) => (n === name ? key : undefined), names: () => [name] });
-    if (!(await accept(this.#core, this.#record, opened, this.#readOnly))) throw new SessionInterrupted();
-    this.#contentsOf().restore(opened.record?.data ?? {});
+    const data = await reread(this.#core, this.#record, this.#readOnly);
+    if (data === null) throw new SessionInterrupted();
+    this.#contentsOf().restore(data);
   }
 
   /**
@@ -309,38 +286,14 @@ export class RequestSession<Data extends SessionData = SessionData> {
       hasKey: this.#record.key !== null,
       now,
     });
-    switch (step) {
-      case 'delete':
-        return cookieOutcome(
-          core,
-          { secure: this.#request.secure, cookie: this.#cookie },
-          'delete',
-          true,
-          core.backend.clear(this.#record.opened),
-          {
-            maxAge: null,
-            now: 0,
-          },
-        );
-      case 'rotate': {
-        const grace = core.policy.rotationGrace;
-        return this.#result('rotate', accessed, await cycle(core, this.#record, contents, now, grace));
-      }
-      case 'save': {
-        const written = await persist(core, this.#record, contents, { delta, now, final: true });
-        return this.#result('save', accessed, written);
-      }
-      case 'resend':
-        return this.#result('save', accessed, this.#record.owed as Written);
-      case 'touch':
-        return this.#result('touch', accessed, await touch(core, this.#record, contents, now));
-      default:
-        return outcome(core, step, accessed);
-    }
-  }
-
-  #result(action: CommitAction, vary: boolean, written: Written): CommitResult {
-    const request = { secure: this.#request.secure, cookie: this.#cookie };
-    return cookieOutcome(this.#core, request, action, vary, written.cookies, written);
+    return runCommitStep(step, {
+      core,
+      record: this.#record,
+      contents,
+      delta,
+      now,
+      accessed,
+      cookie: { secure: this.#request.secure, cookie: this.#cookie },
+    });
   }
 }
