@@ -158,8 +158,57 @@ function koaScenarios(framework: Framework, server: (store: SessionStore) => Pro
   });
 }
 
+/** @fastify/passport 4 on Fastify (which registers @fastify/flash), JSON logins: the user id at `passport`. */
+function fastifyScenarios(framework: Framework, server: (store: SessionStore) => Promise<Server>) {
+  describe(`an unchanged ${framework} app over Redis: @fastify/passport 4, passport-local, @fastify/flash`, () => {
+    const login = (client: Client, password = 'lovelace') =>
+      client.request('/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ada', password }),
+      });
+
+    it('logs in: a new key, the old record gone from Redis, the user id at `passport`', async () => {
+      const { storage, client } = await start(server);
+      await client.get('/before-login');
+      const before = keyOf(client);
+      expect(await storage.raw(before)).not.toBeNull();
+      const response = await login(client);
+      expect(response.headers.get('location')).toBe('/me');
+      expect(keyOf(client)).not.toBe(before);
+      expect(await storage.raw(before)).toBeNull();
+      expect((await storage.raw(keyOf(client)))?.data).toEqual({ passport: '7' });
+      expect((await client.get('/me')).body).toBe('ada');
+    });
+
+    it('a wrong password: back to the form with the flashed message, shown once, and no login', async () => {
+      const { client } = await start(server);
+      const response = await login(client, 'wrong');
+      expect(response.headers.get('location')).toBe('/login');
+      expect(JSON.parse((await client.get('/login')).body)).toEqual(['Wrong credentials']);
+      expect(JSON.parse((await client.get('/login')).body)).toEqual([]);
+      expect((await client.get('/me')).body).toBe('anonymous');
+    });
+
+    it('logs out: the logged-in record gone from Redis, the key dead', async () => {
+      const { storage, client, url } = await start(server);
+      await login(client);
+      const loggedIn = keyOf(client);
+      expect((await client.request('/logout', { method: 'POST' })).body).toBe('bye');
+      expect(await storage.raw(loggedIn)).toBeNull();
+      const replay = new Client(url);
+      replay.cookies.set('sessionid', loggedIn);
+      expect((await replay.get('/me')).body).toBe('anonymous');
+    });
+  });
+}
+
 /** The scenarios of each adapter's Passport app. */
-const SCENARIOS: Record<string, typeof koaScenarios> = { koa: koaScenarios, express: expressScenarios };
+const SCENARIOS: Record<string, typeof koaScenarios> = {
+  koa: koaScenarios,
+  express: expressScenarios,
+  fastify: fastifyScenarios,
+};
 
 for (const framework of FRAMEWORKS) {
   const entry = frameworkEntry(framework);
