@@ -67,7 +67,7 @@ async function sessApp(root: string): Promise<Handler> {
   const dist = (name: string) => import(`${root}/packages/${name}/dist/index.js`);
   const engine =
     values.engine === 'cookie'
-      ? { backend: (await dist('store-cookie')).createCookieBackend({ secrets: [SECRET] }) }
+      ? { store: (await dist('store-cookie')).createCookieStore({ secretKey: SECRET }) }
       : redis
         ? {
             store: (await dist('store-redis')).createRedisStore(redis, {

@@ -5,7 +5,6 @@ import {
   createSessionManager,
   type ResolvedManagerOptions,
   SessionConfigError,
-  type SessionData,
   type SessionManagerOptions,
   systemClock,
 } from '../src/index.js';

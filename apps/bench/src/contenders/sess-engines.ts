@@ -1,5 +1,5 @@
 import { createMemoryStore, type SessionManagerOptions } from '@sess/core';
-import { createCookieBackend } from '@sess/store-cookie';
+import { createCookieStore } from '@sess/store-cookie';
 import { createDbStore } from '@sess/store-db';
 import { createFileStore } from '@sess/store-file';
 import { createMemcachedStore, recommendedClientOptions } from '@sess/store-memcached';
@@ -12,7 +12,7 @@ import type { StartOptions } from './types.js';
 
 /** The manager options that pick the engine, and what to release on close. */
 export interface SessEngine {
-  options: Pick<SessionManagerOptions, 'store' | 'backend'>;
+  options: Pick<SessionManagerOptions, 'store'>;
   close(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export async function sessEngine(options: StartOptions): Promise<SessEngine> {
         close: async () => {},
       };
     case 'cookie':
-      return { options: { backend: createCookieBackend({ secrets: [SECRET] }) }, close: async () => {} };
+      return { options: { store: createCookieStore({ secretKey: SECRET }) }, close: async () => {} };
     case 'db': {
       const pool = new pg.Pool({ connectionString: need(options.databaseUrl, 'databaseUrl') });
       pool.on('error', (error) => console.error('idle PostgreSQL connection lost', error));
