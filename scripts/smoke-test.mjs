@@ -168,6 +168,32 @@ const uses = {
     });
     await checkAdapterResponse('@sess/koa', await request(app.callback()));
   },
+  async '@sess/fastify'(adapter) {
+    const core = await load('@sess/core');
+    const fastify = callable(await load('fastify'));
+    const app = fastify();
+    app.register(adapter.session, { store: core.createMemoryStore() });
+    app.get('/', async (request) => {
+      (await request.getSession()).set('visits', 1);
+      return 'ok';
+    });
+    await app.ready();
+    await checkAdapterResponse('@sess/fastify', await request((req, res) => app.routing(req, res)));
+    await app.close();
+  },
+  async '@sess/hono'(adapter) {
+    const core = await load('@sess/core');
+    const { Hono } = await load('hono');
+    const app = new Hono().use(adapter.session({ store: core.createMemoryStore() }));
+    app.get('/', async (c) => {
+      (await c.var.getSession()).set('visits', 1);
+      return c.text('ok');
+    });
+    // A fetch handler: asked with a web Request, no server needed.
+    const response = await app.request('/');
+    await response.text();
+    checkAdapterResponse('@sess/hono', { status: response.status, setCookie: response.headers.getSetCookie() });
+  },
   async '@sess/cli'(cli) {
     const out = [];
     const io = { stdout: { write: (t) => out.push(t) }, stderr: { write: (t) => out.push(t) } };
