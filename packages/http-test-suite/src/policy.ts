@@ -64,11 +64,14 @@ export function policyTests(context: SuiteContext): void {
       expect(response.status).toBe(200);
       expect(JSON.parse(response.body)).toEqual({});
       expect(response.setCookies).toEqual([]);
+      // The handler can tell: session.degraded, through every adapter.
+      expect((await client.get('/degraded')).body).toBe('true');
       const write = await client.get('/count');
       expect(write.status).toBeGreaterThanOrEqual(500);
       expect(write.setCookies).toEqual([]);
       failing.failing = false;
       expect(JSON.parse((await client.get('/read')).body)).toEqual({ num_visits: 1 });
+      expect((await client.get('/degraded')).body).toBe('false');
     });
   });
 }

@@ -29,6 +29,8 @@ export const standardRoutes: SuiteHandler = async (request) => {
       session.set('num_visits', visits);
       return { body: String(visits) };
     }
+    case '/degraded':
+      return { body: String((await request.getSession()).degraded) };
     case '/read':
       return show(request);
     case '/set': {
