@@ -6,35 +6,77 @@ const needsOf = (store: string): BackingKind[] =>
   store === 'redis' ? ['redis'] : store === 'db' ? ['postgres'] : store === 'memcached' ? ['memcached'] : [];
 
 const koaPeer: Record<string, string> = { redis: 'koa-session-redis', cookie: 'koa-session-cookie' };
-const koaFloor: Record<string, string> = { redis: 'floor-redis-koa', cookie: 'floor-cookie-koa' };
 const expressPeer: Record<string, string> = {
   memory: 'express-session-memory',
   redis: 'express-session-redis',
   db: 'express-session-pg',
 };
-const expressFloor: Record<string, string> = { redis: 'floor-redis-express' };
 const honoPeer: Record<string, string> = { redis: 'hono-session-redis', cookie: 'hono-session-cookie' };
-const honoFloor: Record<string, string> = { redis: 'floor-redis-hono', cookie: 'floor-cookie-hono' };
-
 const fastifyPeer: Record<string, string> = {
   memory: 'fastify-session-memory',
   redis: 'fastify-session-redis',
   cookie: 'fastify-secure-session',
 };
-const fastifyFloor: Record<string, string> = { redis: 'floor-redis-fastify', cookie: 'floor-cookie-fastify' };
-
 const PEERS = { koa: koaPeer, express: expressPeer, hono: honoPeer, fastify: fastifyPeer };
-const FLOORS = { koa: koaFloor, express: expressFloor, hono: honoFloor, fastify: fastifyFloor };
 
 /** The engines sess runs on in Fastify: the three its peers cover (memory, Redis, an encrypted cookie). */
 const FASTIFY_STORES = ['memory', 'cookie', 'redis'] as const;
 
-function sess(
-  framework: 'koa' | 'express' | 'hono' | 'fastify',
-  store: (typeof SESS_STORES)[number],
-): ContenderSpec {
+type Framework = 'koa' | 'express' | 'hono' | 'fastify';
+type Store = (typeof SESS_STORES)[number];
+
+/** The engines sess runs on in each framework. */
+const STORES_OF: Record<Framework, readonly Store[]> = {
+  koa: SESS_STORES,
+  express: SESS_STORES,
+  hono: SESS_STORES,
+  fastify: FASTIFY_STORES,
+};
+const FRAMEWORK_NAMES: Record<Framework | 'node:http', string> = {
+  koa: 'Koa',
+  express: 'Express',
+  hono: 'Hono',
+  fastify: 'Fastify',
+  'node:http': 'node:http',
+};
+const FLOOR_WHAT: Record<Store, string> = {
+  memory: 'Map of JSON + HMAC cookie',
+  file: 'a file per session + HMAC cookie',
+  cookie: 'AES-256-GCM cookie',
+  db: 'pg SELECT/upsert + HMAC cookie',
+  redis: 'ioredis GET/SET + HMAC cookie',
+  memcached: 'memcached get/set + HMAC cookie',
+};
+
+const floorId = (framework: Framework | 'node:http', store: Store): string =>
+  `floor-${store}-${framework === 'node:http' ? 'http' : framework}`;
+
+function floor(framework: Framework | 'node:http', store: Store): ContenderSpec {
+  return {
+    id: floorId(framework, store),
+    label: `floor: ${FLOOR_WHAT[store]}, ${FRAMEWORK_NAMES[framework]}`,
+    kind: 'floor',
+    framework,
+    store,
+    module: 'floor',
+    variant: `${store}-${framework === 'node:http' ? 'http' : framework}`,
+    needs: needsOf(store),
+  };
+}
+
+/**
+ * The hand-written floors: one per engine sess runs on in each framework, so every sess contender has its
+ * floor in the same run, and the Redis one on bare node:http besides.
+ */
+const FLOORS: readonly ContenderSpec[] = [
+  ...(Object.keys(STORES_OF) as Framework[]).flatMap((framework) =>
+    STORES_OF[framework].map((store) => floor(framework, store)),
+  ),
+  floor('node:http', 'redis'),
+];
+
+function sess(framework: Framework, store: Store): ContenderSpec {
   const peer = PEERS[framework][store];
-  const floor = FLOORS[framework][store];
   return {
     id: `sess-${framework}-${store}`,
     label: `@sess/${framework} + ${store}`,
@@ -45,16 +87,15 @@ function sess(
     variant: store,
     needs: needsOf(store),
     ...(peer ? { peer } : {}),
-    ...(floor ? { floor } : {}),
+    floor: floorId(framework, store),
   };
 }
 
 /** Every contender, in the order the table prints them. */
 export const LINEUP: readonly ContenderSpec[] = [
-  ...SESS_STORES.map((store) => sess('koa', store)),
-  ...SESS_STORES.map((store) => sess('express', store)),
-  ...SESS_STORES.map((store) => sess('hono', store)),
-  ...FASTIFY_STORES.map((store) => sess('fastify', store)),
+  ...(Object.keys(STORES_OF) as Framework[]).flatMap((framework) =>
+    STORES_OF[framework].map((store) => sess(framework, store)),
+  ),
   {
     id: 'koa-session-cookie',
     label: 'koa-session (signed cookie)',
@@ -86,6 +127,7 @@ export const LINEUP: readonly ContenderSpec[] = [
     module: 'express-session',
     variant: 'memory',
     needs: [],
+    floor: 'floor-memory-express',
   },
   {
     id: 'express-session-redis',
@@ -107,6 +149,7 @@ export const LINEUP: readonly ContenderSpec[] = [
     module: 'express-session',
     variant: 'pg',
     needs: ['postgres'],
+    floor: 'floor-db-express',
   },
   {
     id: 'hono-session-cookie',
@@ -139,6 +182,7 @@ export const LINEUP: readonly ContenderSpec[] = [
     module: 'fastify-session',
     variant: 'memory',
     needs: [],
+    floor: 'floor-memory-fastify',
   },
   {
     id: 'fastify-session-redis',
@@ -162,86 +206,7 @@ export const LINEUP: readonly ContenderSpec[] = [
     needs: [],
     floor: 'floor-cookie-fastify',
   },
-  {
-    id: 'floor-redis-http',
-    label: 'floor: ioredis + HMAC cookie, node:http',
-    kind: 'floor',
-    framework: 'node:http',
-    store: 'redis',
-    module: 'floor',
-    variant: 'redis-http',
-    needs: ['redis'],
-  },
-  {
-    id: 'floor-redis-koa',
-    label: 'floor: ioredis + HMAC cookie, Koa',
-    kind: 'floor',
-    framework: 'koa',
-    store: 'redis',
-    module: 'floor',
-    variant: 'redis-koa',
-    needs: ['redis'],
-  },
-  {
-    id: 'floor-redis-express',
-    label: 'floor: ioredis + HMAC cookie, Express',
-    kind: 'floor',
-    framework: 'express',
-    store: 'redis',
-    module: 'floor',
-    variant: 'redis-express',
-    needs: ['redis'],
-  },
-  {
-    id: 'floor-redis-hono',
-    label: 'floor: ioredis + HMAC cookie, Hono',
-    kind: 'floor',
-    framework: 'hono',
-    store: 'redis',
-    module: 'floor',
-    variant: 'redis-hono',
-    needs: ['redis'],
-  },
-  {
-    id: 'floor-cookie-koa',
-    label: 'floor: AES-256-GCM cookie, Koa',
-    kind: 'floor',
-    framework: 'koa',
-    store: 'cookie',
-    module: 'floor',
-    variant: 'cookie-koa',
-    needs: [],
-  },
-  {
-    id: 'floor-cookie-hono',
-    label: 'floor: AES-256-GCM cookie, Hono',
-    kind: 'floor',
-    framework: 'hono',
-    store: 'cookie',
-    module: 'floor',
-    variant: 'cookie-hono',
-    needs: [],
-  },
-  {
-    id: 'floor-redis-fastify',
-    label: 'floor: ioredis + HMAC cookie, Fastify',
-    kind: 'floor',
-    framework: 'fastify',
-    store: 'redis',
-    module: 'floor-fastify',
-    variant: 'redis',
-    needs: ['redis'],
-  },
-  {
-    id: 'floor-cookie-fastify',
-    label: 'floor: AES-256-GCM cookie, Fastify',
-    kind: 'floor',
-    framework: 'fastify',
-    store: 'cookie',
-    module: 'floor-fastify',
-    variant: 'cookie',
-    needs: [],
-  },
+  ...FLOORS,
   {
     id: 'bare-koa',
     label: 'bare Koa (no session)',

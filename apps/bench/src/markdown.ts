@@ -15,12 +15,14 @@ export function markdownReport(results: BenchResults): string {
     '',
     '### Targets',
     '',
-    '| target | want | req/s ratio | verdict | by CPU per request |',
-    '|---|---:|---:|---|---:|',
-    ...results.targets.map(
-      (t) =>
-        `| ${t.why} | ≥ ${t.want}× | ${t.got === null ? 'n/a' : `${t.got.toFixed(2)}×`} | ${t.pass === null ? 'N/A' : t.pass ? 'PASS' : 'FAIL'} | ${t.gotByCpu === null ? 'n/a' : `${t.gotByCpu.toFixed(2)}×`} |`,
-    ),
+    '| target | mix | want | req/s ratio | verdict | by CPU per request |',
+    '|---|---|---:|---:|---|---:|',
+    ...results.targets
+      .filter((t) => t.got !== null)
+      .map(
+        (t) =>
+          `| ${t.why} | ${t.mix} | ≥ ${t.want}× | ${t.got === null ? 'n/a' : `${t.got.toFixed(2)}×`} | ${t.pass === null ? 'N/A' : t.pass ? 'PASS' : 'FAIL'} | ${t.gotByCpu === null ? 'n/a' : `${t.gotByCpu.toFixed(2)}×`} |`,
+      ),
   ];
   for (const mix of MIX_ORDER) {
     const rows = results.contenders.filter((c) => results.results[c.id]?.[mix]);

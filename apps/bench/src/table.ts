@@ -48,8 +48,13 @@ export function speedTable(
 
 /** PASS/FAIL lines of the speed targets. */
 export function targetLines(targets: readonly TargetOutcome[]): string {
-  return targets
-    .map((t) => {
+  const measured = targets.filter((t) => t.got !== null);
+  const passed = measured.filter((t) => t.pass).length;
+  const skipped = targets.length - measured.length;
+  const summary = `${passed} of ${measured.length} measured targets met${skipped ? ` (${skipped} not measured in this run)` : ''}`;
+  return [
+    summary,
+    ...measured.map((t) => {
       const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
       const got = t.got === null ? 'not measured' : `${t.got.toFixed(2)}×`;
       const byCpu =
@@ -57,8 +62,8 @@ export function targetLines(targets: readonly TargetOutcome[]): string {
           ? ''
           : `; by CPU per request ${t.gotByCpu.toFixed(2)}× (${t.passByCpu ? 'pass' : 'fail'})`;
       return `${verdict}  ${t.why}: ${got} req/s (target ≥ ${t.want}×, ${t.mix})${byCpu}`;
-    })
-    .join('\n');
+    }),
+  ].join('\n');
 }
 
 /** One repetition list as `1R+1W (HGETALL, EVALSHA)`, or each value when the repetitions disagree. */

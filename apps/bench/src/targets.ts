@@ -1,3 +1,5 @@
+import { LINEUP } from './lineup.js';
+
 /** A speed target of the issue: `subject` req/s ≥ `ratio` × `reference` req/s, in the same run. */
 export interface SpeedTarget {
   subject: string;
@@ -22,51 +24,58 @@ export const MIXES: Record<MixId, { path: string; cookies: boolean; what: string
 /** The order mixes run in on one server: new visitors last, as they grow (and evict from) the stores. */
 export const MIX_ORDER: readonly MixId[] = ['returning', 'read', 'static', 'new'];
 
-/** Issue 8's speed targets (returning visitors). */
-export const SPEED_TARGETS: readonly SpeedTarget[] = [
-  {
-    subject: 'sess-koa-redis',
-    reference: 'koa-session-redis',
-    ratio: 1.5,
-    mix: 'returning',
-    why: '@sess/koa + redis vs koa-session with an ioredis store',
+/** The mixes where a sess contender is held to its floor: load + modify + save, for returning and new visitors. */
+const FLOOR_MIXES: readonly MixId[] = ['returning', 'new'];
+/** The ratio to the floor every sess contender must reach. */
+const FLOOR_RATIO = 0.9;
+/** The ratio to its like-for-like peer every sess contender must reach, on every mix. */
+const PEER_RATIO = 1.0;
+
+/**
+ * The speed targets, derived from the line-up: every sess contender ≥ 0.9× its floor (same framework and
+ * engine) on both the returning and the new-visitor mix; ≥ 1.0× its fairly configured peer on every mix; and
+ * on each framework the memory engine at least as fast as every other sess engine on both mixes.
+ */
+export const SPEED_TARGETS: readonly SpeedTarget[] = LINEUP.filter((spec) => spec.kind === 'sess').flatMap(
+  (spec) => {
+    const targets: SpeedTarget[] = [];
+    if (spec.floor) {
+      for (const mix of FLOOR_MIXES) {
+        targets.push({
+          subject: spec.id,
+          reference: spec.floor,
+          ratio: FLOOR_RATIO,
+          mix,
+          why: `${spec.label} vs its floor`,
+        });
+      }
+    }
+    if (spec.peer) {
+      for (const mix of MIX_ORDER) {
+        targets.push({
+          subject: spec.id,
+          reference: spec.peer,
+          ratio: PEER_RATIO,
+          mix,
+          why: `${spec.label} vs ${spec.peer}`,
+        });
+      }
+    }
+    if (spec.store !== 'memory') {
+      const memory = `sess-${spec.framework}-memory`;
+      for (const mix of FLOOR_MIXES) {
+        targets.push({
+          subject: memory,
+          reference: spec.id,
+          ratio: 1,
+          mix,
+          why: `the memory engine vs ${spec.store} on ${spec.framework}`,
+        });
+      }
+    }
+    return targets;
   },
-  {
-    subject: 'sess-koa-redis',
-    reference: 'floor-redis-koa',
-    ratio: 0.9,
-    mix: 'returning',
-    why: '@sess/koa + redis vs the ioredis floor on Koa',
-  },
-  {
-    subject: 'sess-express-redis',
-    reference: 'express-session-redis',
-    ratio: 1.3,
-    mix: 'returning',
-    why: '@sess/express + redis vs express-session + connect-redis',
-  },
-  {
-    subject: 'sess-express-db',
-    reference: 'express-session-pg',
-    ratio: 1.3,
-    mix: 'returning',
-    why: '@sess/express + db vs express-session + connect-pg-simple',
-  },
-  {
-    subject: 'sess-koa-cookie',
-    reference: 'koa-session-cookie',
-    ratio: 1.6,
-    mix: 'returning',
-    why: "@sess/koa + cookie (AES-GCM) vs koa-session's signed cookie",
-  },
-  {
-    subject: 'sess-koa-cookie',
-    reference: 'floor-cookie-koa',
-    ratio: 0.9,
-    mix: 'returning',
-    why: '@sess/koa + cookie vs the AES-GCM cookie floor on Koa',
-  },
-];
+);
 
 /** Round trips per request that the issue asks of sess: [reads, writes]. */
 export const OPS_TARGETS: Record<'modifying' | 'unmodified' | 'untouched', [number, number]> = {

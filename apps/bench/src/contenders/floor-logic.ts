@@ -7,7 +7,6 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { COOKIE_AGE_SECONDS, SECRET, STATIC_BODY, VISITS, visitsBody, visitsOf } from './shared.js';
 
 /** What a floor handler answers. */
@@ -41,10 +40,19 @@ export function cookieValue(header: string | undefined, name: string): string | 
 type Data = Record<string, unknown>;
 
 /**
- * The least a server-side session needs: a random id in an HMAC-SHA256-signed cookie (key made once),
- * one GET to load and one SET (with the expiry) to save, through the raw ioredis client.
+ * Where a server-side floor keeps its sessions: the JSON of one session by id, with a time to live. The
+ * least any engine needs: one read to load, one write (with the expiry) to save.
  */
-export function redisFloor(redis: Redis): FloorHandlers {
+export interface FloorStore {
+  get(id: string): Promise<string | undefined> | string | undefined;
+  set(id: string, json: string, ttlMs: number): Promise<void> | void;
+}
+
+/**
+ * The least a server-side session needs: a random id in an HMAC-SHA256-signed cookie (key made once,
+ * timing-safe compare), one read to load and one write (with the expiry) to save, on any `FloorStore`.
+ */
+export function serverFloor(store: FloorStore): FloorHandlers {
   const key = createSecretKey(Buffer.from(SECRET));
   const sign = (id: string): string => createHmac('sha256', key).update(id).digest('base64url');
   const ttlMs = COOKIE_AGE_SECONDS * 1000;
@@ -61,8 +69,8 @@ export function redisFloor(redis: Redis): FloorHandlers {
 
   async function load(id: string | undefined): Promise<Data | undefined> {
     if (id === undefined) return undefined;
-    const json = await redis.get(`sess:${id}`);
-    return json === null ? undefined : (JSON.parse(json) as Data);
+    const json = await store.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as Data);
   }
 
   return {
@@ -81,7 +89,7 @@ export function redisFloor(redis: Redis): FloorHandlers {
       }
       const visits = visitsOf(data[VISITS]) + 1;
       data[VISITS] = visits;
-      await redis.set(`sess:${id}`, JSON.stringify(data), 'PX', ttlMs);
+      await store.set(id, JSON.stringify(data), ttlMs);
       return { status: 200, body: visitsBody(visits), setCookie: `sid=${id}.${sign(id)}${ATTRIBUTES}` };
     },
   };

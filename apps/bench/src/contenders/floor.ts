@@ -1,12 +1,21 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { Redis } from 'ioredis';
 import Koa from 'koa';
-import { cookieFloor, type FloorHandlers, type FloorReply, redisFloor } from './floor-logic.js';
+import { ioredisClient, memcachedClient, need, pgPool } from './clients.js';
+import { cookieFloor, type FloorHandlers, type FloorReply, serverFloor } from './floor-logic.js';
+import {
+  fileFloorStore,
+  memcachedFloorStore,
+  memoryFloorStore,
+  PG_FLOOR_TABLE,
+  pgFloorStore,
+  redisFloorStore,
+} from './floor-stores.js';
 import { listen } from './shared.js';
-import type { StartContender } from './types.js';
+import type { Backing, StartContender } from './types.js';
 
 function onHttp(floor: FloorHandlers) {
   const send = (res: ServerResponse, reply: FloorReply): void => {
@@ -63,32 +72,68 @@ function onHono(floor: FloorHandlers): RequestListener {
   return getRequestListener(app.fetch) as RequestListener;
 }
 
-/** The ioredis + HMAC-cookie floor on each framework, by variant. */
-const REDIS_FLOORS: Record<string, (floor: FloorHandlers) => RequestListener> = {
-  'redis-http': onHttp,
-  'redis-koa': onKoa,
-  'redis-express': onExpress,
-  'redis-hono': onHono,
+async function onFastify(floor: FloorHandlers): Promise<RequestListener> {
+  const app = Fastify({ trustProxy: true });
+  app.get('/*', async (request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const answer = await floor.handle(path, request.headers.cookie);
+    reply.code(answer.status).type('text/plain; charset=utf-8');
+    if (answer.setCookie) reply.header('Set-Cookie', answer.setCookie);
+    return answer.body;
+  });
+  await app.ready();
+  return (req, res) => app.routing(req, res);
+}
+
+/** A floor's handlers inside each framework the bench runs (`http` is node:http with nothing else). */
+const FRAMEWORKS: Record<string, (floor: FloorHandlers) => RequestListener | Promise<RequestListener>> = {
+  http: onHttp,
+  koa: onKoa,
+  express: onExpress,
+  hono: onHono,
+  fastify: onFastify,
 };
 
+/** The floor's handlers for one engine, on the clients every contender on that engine gets. */
+export async function floorFor(
+  engine: string,
+  options: Partial<Backing>,
+): Promise<{ floor: FloorHandlers; close(): Promise<void> }> {
+  switch (engine) {
+    case 'cookie':
+      return { floor: cookieFloor(), close: async () => {} };
+    case 'memory':
+      return { floor: serverFloor(memoryFloorStore()), close: async () => {} };
+    case 'file':
+      return { floor: serverFloor(fileFloorStore(need(options.fileDir, 'fileDir'))), close: async () => {} };
+    case 'redis': {
+      const redis = ioredisClient(options.redisUrl);
+      return { floor: serverFloor(redisFloorStore(redis)), close: async () => void redis.disconnect() };
+    }
+    case 'db': {
+      const pool = pgPool(options.databaseUrl);
+      await pool.query(PG_FLOOR_TABLE);
+      return { floor: serverFloor(pgFloorStore(pool)), close: () => pool.end() };
+    }
+    case 'memcached': {
+      const client = memcachedClient(options.memcachedServers);
+      return { floor: serverFloor(memcachedFloorStore(client)), close: async () => client.end() };
+    }
+    default:
+      throw new Error(`bench: no floor engine named ${engine}`);
+  }
+}
+
 /**
- * Hand-written floors: what the session job costs with nothing but the driver and node:crypto.
- * Variants: `redis-http` (ioredis + HMAC cookie on node:http), `redis-koa` (the same inside Koa),
- * `redis-express` (the same inside Express), `redis-hono` (inside Hono on @hono/node-server), `cookie-koa`
- * and `cookie-hono` (AES-256-GCM sealed cookie inside Koa, inside Hono).
+ * Hand-written floors: what the session job costs with nothing but the driver and node:crypto. Variant
+ * `<engine>-<framework>`: engine `memory`, `file`, `db`, `redis`, `memcached` (an HMAC-signed id cookie and
+ * the store of `floor-stores.ts`) or `cookie` (an AES-256-GCM sealed cookie); framework `http`, `koa`,
+ * `express`, `hono` (on @hono/node-server) or `fastify`.
  */
 export const start: StartContender = async (options) => {
-  if (options.variant === 'cookie-koa') return listen(onKoa(cookieFloor()), options.port);
-  if (options.variant === 'cookie-hono') return listen(onHono(cookieFloor()), options.port);
-  const onFramework = Object.hasOwn(REDIS_FLOORS, options.variant)
-    ? REDIS_FLOORS[options.variant]
-    : undefined;
-  if (!onFramework) throw new Error(`bench: no floor named ${options.variant}`);
-  if (!options.redisUrl) throw new Error('bench: this contender needs redisUrl');
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  const floor = redisFloor(redis);
-  const handler = onFramework(floor);
-  return listen(handler, options.port, async () => {
-    redis.disconnect();
-  });
+  const [engine = '', framework = ''] = options.variant.split('-');
+  const onFramework = Object.hasOwn(FRAMEWORKS, framework) ? FRAMEWORKS[framework] : undefined;
+  if (!onFramework) throw new Error(`bench: no floor framework named ${framework}`);
+  const { floor, close } = await floorFor(engine, options);
+  return listen(await onFramework(floor), options.port, close);
 };

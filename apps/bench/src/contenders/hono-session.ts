@@ -2,7 +2,8 @@ import { getRequestListener } from '@hono/node-server';
 import { type SessionEnv, useSession, useSessionStorage } from '@hono/session';
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredisClient } from './clients.js';
 import { COOKIE_AGE_SECONDS, listen, SECRET, STATIC_BODY, VISITS, visitsBody, visitsOf } from './shared.js';
 import type { StartContender } from './types.js';
 
@@ -35,8 +36,7 @@ function ioredisStorage(redis: Redis) {
 export const start: StartContender = async (options) => {
   let redis: Redis | undefined;
   if (options.variant === 'redis') {
-    if (!options.redisUrl) throw new Error('bench: this contender needs redisUrl');
-    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+    redis = ioredisClient(options.redisUrl);
   } else if (options.variant !== 'cookie') {
     throw new Error(`bench: no @hono/session variant named ${options.variant}`);
   }

@@ -12,7 +12,6 @@ export const CONTENDER_MODULES: Record<string, () => Promise<{ start: StartConte
   'fastify-session': () => import('./fastify-session.js'),
   'fastify-secure-session': () => import('./fastify-secure-session.js'),
   floor: () => import('./floor.js'),
-  'floor-fastify': () => import('./floor-fastify.js'),
   bare: () => import('./bare.js'),
 };
 

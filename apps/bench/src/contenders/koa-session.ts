@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import createSession from 'koa-session';
+import { ioredisClient } from './clients.js';
 import { COOKIE_AGE_SECONDS, listen, SECRET, STATIC_BODY, VISITS, visitsBody, visitsOf } from './shared.js';
 import type { StartContender } from './types.js';
 
@@ -36,8 +37,7 @@ function ioredisStore(redis: Redis) {
 export const start: StartContender = async (options) => {
   let redis: Redis | undefined;
   if (options.variant === 'redis') {
-    if (!options.redisUrl) throw new Error('bench: this contender needs redisUrl');
-    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+    redis = ioredisClient(options.redisUrl);
   } else if (options.variant !== 'cookie') {
     throw new Error(`bench: no koa-session variant named ${options.variant}`);
   }

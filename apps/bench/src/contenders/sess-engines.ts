@@ -2,11 +2,9 @@ import { createMemoryStore, type SessionManagerOptions } from '@sess/core';
 import { createCookieStore } from '@sess/store-cookie';
 import { createDbStore } from '@sess/store-db';
 import { createFileStore } from '@sess/store-file';
-import { createMemcachedStore, recommendedClientOptions } from '@sess/store-memcached';
+import { createMemcachedStore } from '@sess/store-memcached';
 import { createRedisStore } from '@sess/store-redis';
-import { Redis } from 'ioredis';
-import Memcached from 'memcached';
-import pg from 'pg';
+import { ioredisClient, memcachedClient, need, pgPool } from './clients.js';
 import { SECRET } from './shared.js';
 import type { StartOptions } from './types.js';
 
@@ -14,11 +12,6 @@ import type { StartOptions } from './types.js';
 export interface SessEngine {
   options: Pick<SessionManagerOptions, 'store'>;
   close(): Promise<void>;
-}
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`bench: this contender needs ${what}`);
-  return value;
 }
 
 /**
@@ -37,17 +30,13 @@ export async function sessEngine(options: StartOptions): Promise<SessEngine> {
     case 'cookie':
       return { options: { store: createCookieStore({ secretKey: SECRET }) }, close: async () => {} };
     case 'db': {
-      const pool = new pg.Pool({ connectionString: need(options.databaseUrl, 'databaseUrl') });
-      pool.on('error', (error) => console.error('idle PostgreSQL connection lost', error));
+      const pool = pgPool(options.databaseUrl);
       const store = createDbStore(pool);
       await store.migrate();
       return { options: { store }, close: () => pool.end() };
     }
     case 'redis': {
-      const redis = new Redis(need(options.redisUrl, 'redisUrl'), {
-        maxRetriesPerRequest: 1,
-        enableAutoPipelining: true,
-      });
+      const redis = ioredisClient(options.redisUrl);
       return {
         options: { store: createRedisStore(redis) },
         close: async () => {
@@ -56,9 +45,7 @@ export async function sessEngine(options: StartOptions): Promise<SessEngine> {
       };
     }
     case 'memcached': {
-      const client = new Memcached(need(options.memcachedServers, 'memcachedServers'), {
-        ...recommendedClientOptions,
-      });
+      const client = memcachedClient(options.memcachedServers);
       return {
         options: { store: createMemcachedStore(client) },
         close: async () => client.end(),
