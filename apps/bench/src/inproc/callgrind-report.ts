@@ -3,17 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChildEstimate } from './estimate.js';
 import { HERE } from './options.js';
+import { NODE_FLAGS } from './valgrind.js';
 
 /** The issue's target: what sess adds over the bare framework ≤ 1.15 × what the floor adds. */
 export const TARGET = 1.15;
-
-/**
- * Node's flags in the children. `--single-threaded` (V8: no background compiler, marking, sweeping or
- * scavenging threads; the same work on the main thread): valgrind runs one thread at a time, and V8's
- * threads that wait for each other by spinning then burn instructions in proportion to how valgrind happens
- * to schedule them; with them, one child counted 38,000 Ir per request and the next 90,000 for the same app.
- */
-export const NODE_FLAGS = ['--single-threaded'];
 
 /** Instructions per request of one contender: the median over its children, and each child's estimate. */
 export interface Measured {
@@ -110,6 +103,7 @@ export function writeCallgrindReport(result: CallgrindResult): void {
     date: new Date().toISOString(),
     node: process.version,
     valgrind: result.valgrind,
+    nodeFlags: [...NODE_FLAGS, 'NODE_ENV=production'],
     commit: commit(),
     command: `pnpm --dir apps/bench inproc ${process.argv.slice(2).join(' ')}`.trim(),
   };
@@ -118,7 +112,9 @@ export function writeCallgrindReport(result: CallgrindResult): void {
     (['bare', 'floor', 'sess'] as const).map((role) => {
       const { spread, children } = pair[role];
       const gcs = children.map((child) => child.majorGcs).join('+');
-      return `${pair.framework} ${pair.engine} ${role} ${pct(spread)} (${children[0]?.method ?? '?'}, ${gcs} full GC)`;
+      const parts = children.length > 1 ? children.length : (children[0]?.parts.length ?? 0);
+      const how = `${children[0]?.method ?? '?'}, ${gcs} full GC`;
+      return `${pair.framework} ${pair.engine} ${role} ${parts > 1 ? pct(spread) : 'single cycle'} (${how})`;
     }),
   );
   const counted = `${result.repeat} child(ren) per contender, ${result.warmup} warm-up requests then ${result.segments} × ${result.requests} counted`;

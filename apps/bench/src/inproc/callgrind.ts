@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, spread } from '../stats.js';
 import { bundleChild } from './bundle.js';
-import {
-  type Measured,
-  NODE_FLAGS,
-  type PairResult,
-  TARGET,
-  writeCallgrindReport,
-} from './callgrind-report.js';
+import { type Measured, type PairResult, TARGET, writeCallgrindReport } from './callgrind-report.js';
 import type { Framework, Kind } from './contender.js';
 import type { Engine } from './engines.js';
 import { type ChildEstimate, estimate } from './estimate.js';
@@ -56,7 +50,7 @@ async function runChild(task: Task, options: Options, child: string, dir: string
       ...['--segments', String(options.segments), '--marker', join(dir, `${label}.marker`)],
       ...['--redis-url', options.redisUrl],
     ],
-    { dir, label, keep: options.keep, fastWarmup: true, nodeFlags: NODE_FLAGS },
+    { dir, label, keep: options.keep },
   );
   rmSync(join(dir, `${label}.marker`), { force: true });
   if (!run.check.ok)

@@ -26,17 +26,26 @@ const MAJOR_GC = 'v8::internal::Heap::MarkCompact()';
 /**
  * How callgrind runs: instructions only (`Ir`, its default event); a profile written (and the counters
  * zeroed) when the child enters libuv's `uv_fs_fdatasync` (its markers) and when V8 leaves a full garbage
- * collection. With `fastWarmup`, no instrumentation until the child is warm (valgrind alone, ~5× slower
- * than node instead of ~50×): `callgrind_control -i on` switches it on while the child waits.
+ * collection; no instrumentation until the child is warm (valgrind alone runs node ~5× slower, callgrind
+ * ~50×): `callgrind_control -i on` switches it on while the child waits. The counts after it agree with a
+ * child instrumented from the start.
  */
-function callgrindArgs(fastWarmup: boolean): string[] {
-  return [
-    '--tool=callgrind',
-    `--instr-atstart=${fastWarmup ? 'no' : 'yes'}`,
-    '--dump-before=uv_fs_fdatasync',
-    `--dump-after=${MAJOR_GC}`,
-  ];
-}
+const CALLGRIND = [
+  '--tool=callgrind',
+  '--instr-atstart=no',
+  '--dump-before=uv_fs_fdatasync',
+  `--dump-after=${MAJOR_GC}`,
+];
+
+/**
+ * Node's flags in the children. `--single-threaded` (V8: no background compiler, marking, sweeping or
+ * scavenging threads; the same work on the main thread): valgrind runs one thread at a time, and V8's
+ * threads that wait for each other by spinning then burn instructions in proportion to how valgrind happens
+ * to schedule them: with them, one child's segments of bare Koa ranged from 74,000 to 102,000 Ir per request;
+ * on one thread, 37,600 ± 0.1 %.
+ * `NODE_ENV=production` as in the socket bench.
+ */
+export const NODE_FLAGS = ['--single-threaded'];
 
 /** What one child reported, and the profiles of its counted part, in order. */
 export interface ChildRun {
@@ -65,18 +74,12 @@ function countedWindows(dir: string, profiles: string[]): Window[] {
  */
 export function callgrindChild(
   argv: string[],
-  options: { dir: string; label: string; keep: boolean; fastWarmup: boolean; nodeFlags: string[] },
+  options: { dir: string; label: string; keep: boolean },
 ): Promise<ChildRun> {
-  const { dir, label, keep, fastWarmup, nodeFlags } = options;
+  const { dir, label, keep } = options;
   const go = join(dir, `${label}.go`);
-  const args = [
-    ...callgrindArgs(fastWarmup),
-    `--callgrind-out-file=${join(dir, label)}.%p`,
-    process.execPath,
-    ...nodeFlags,
-    ...argv,
-    ...(fastWarmup ? ['--go', go] : []),
-  ];
+  const out = `--callgrind-out-file=${join(dir, label)}.%p`;
+  const args = [...CALLGRIND, out, process.execPath, ...NODE_FLAGS, ...argv, '--go', go];
   return new Promise((resolve, reject) => {
     const child = spawn(VALGRIND, args, {
       env: { ...process.env, NODE_ENV: 'production' },
@@ -84,25 +87,28 @@ export function callgrindChild(
     });
     let stdout = '';
     let stderr = '';
-    let instrumenting: Promise<unknown> = Promise.resolve();
+    let failure: Error | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk;
-      if (fastWarmup && /^ready$/m.test(stdout) && !existsSync(go)) {
-        instrumenting = promisify(execFile)(CALLGRIND_CONTROL, ['-i', 'on', String(child.pid)]).then(() =>
-          writeFileSync(go, ''),
-        );
-        stdout = stdout.replace(/^ready$/m, '');
-      }
+      if (!/^ready$/m.test(stdout)) return;
+      stdout = stdout.replace(/^ready$/m, '');
+      promisify(execFile)(CALLGRIND_CONTROL, ['-i', 'on', String(child.pid)]).then(
+        () => writeFileSync(go, ''),
+        (error: Error) => {
+          failure = error;
+          child.kill();
+        },
+      );
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
     });
     child.once('error', reject);
-    child.once('close', async (code) => {
+    child.once('close', (code) => {
       const prefix = `${label}.${child.pid}`;
       const files = readdirSync(dir).filter((name) => name.startsWith(prefix) || name === `${label}.go`);
       try {
-        await instrumenting;
+        if (failure) throw failure;
         const line = stdout.trim().split('\n').at(-1) ?? '';
         if (code !== 0 || !line.startsWith('{')) throw new Error(`exit code ${code}`);
         resolve({ windows: countedWindows(dir, profilesOf(dir, prefix)), check: JSON.parse(line) });
