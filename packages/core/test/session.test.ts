@@ -62,6 +62,18 @@ describe('Session dict methods (Django §1.2)', () => {
     expect(session.modified).toBe(false);
   });
 
+  it('keeps a key named __proto__ as data and sees no inherited member, after writes too', async () => {
+    const { session } = await loaded({ a: 1 });
+    session.set('__proto__', { admin: true });
+    session.set('b', 2);
+    expect(session.has('__proto__')).toBe(true);
+    expect(session.get('__proto__')).toEqual({ admin: true });
+    expect(session.keys()).toEqual(['a', '__proto__', 'b']);
+    expect(session.has('constructor')).toBe(false);
+    expect(session.get('hasOwnProperty')).toBeUndefined();
+    expect(({} as { admin?: unknown }).admin).toBeUndefined();
+  });
+
   it.each([
     { key: 'a', result: true, modified: true, after: { b: 2 } },
     { key: 'missing', result: false, modified: false, after: { a: 1, b: 2 } },

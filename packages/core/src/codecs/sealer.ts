@@ -132,7 +132,10 @@ function decrypt(key: KeyObject, nonce: Buffer, body: Buffer, tag: Buffer, aad: 
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    const plaintext = decipher.update(body);
+    // GCM is a stream mode: `final()` only checks the tag, and gives no bytes to append.
+    const rest = decipher.final();
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
   } catch {
     return null;
   }
@@ -201,8 +204,10 @@ export function createSealer(options: SealerOptions): Sealer {
     if (nonce.length !== NONCE_LENGTH) throw new TypeError('[@sess/core] a fixture nonce must be 12 bytes');
     const cipher = createCipheriv('aes-256-gcm', sealingKey, nonce, { authTagLength: TAG_LENGTH });
     cipher.setAAD(associatedData(name));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return SEALED_PREFIX + encodeBase64Url(Buffer.concat([nonce, body, cipher.getAuthTag()]));
+    // One copy: the nonce, the ciphertext (`final()` adds no bytes in GCM, a stream mode) and the tag.
+    const body = cipher.update(plaintext);
+    const rest = cipher.final();
+    return SEALED_PREFIX + encodeBase64Url(Buffer.concat([nonce, body, rest, cipher.getAuthTag()]));
   }
 
   function open(token: string, openOptions: OpenOptions): OpenedSeal | null {

@@ -1,6 +1,15 @@
 import type { SessionData, SessionDelta } from '../store/contract.js';
 
 /**
+ * An empty object with a null prototype (a key named `__proto__` is data, `in` sees no inherited member).
+ * `Object.create(null)` makes it a dictionary from the start, which every read and write then pays for;
+ * a literal whose prototype is then set to null keeps V8's fast properties.
+ */
+function emptyData(): SessionData {
+  return Object.setPrototypeOf({}, null) as SessionData;
+}
+
+/**
  * The data of one request's session and what happened to it: Django's `accessed` and `modified` flags,
  * and which top-level keys changed, including objects mutated in place (`session.get('cart').items.push(x)`):
  * an object value handed out to the handler is snapshotted as JSON the first time, and compared when the
@@ -21,7 +30,7 @@ export class SessionContents {
   #replaced = false;
 
   constructor(data: SessionData) {
-    this.data = Object.assign(Object.create(null), data);
+    this.data = Object.assign(emptyData(), data);
   }
 
   /** The value of `key` is about to be handed out: remember how it looked. */
@@ -48,7 +57,7 @@ export class SessionContents {
   }
 
   /** Everything is replaced (`clear()`, a new key): the record must be written whole. */
-  replaceAll(data: SessionData = Object.create(null)): void {
+  replaceAll(data: SessionData = emptyData()): void {
     this.data = data;
     this.#replaced = true;
     this.accessed = true;
@@ -57,7 +66,7 @@ export class SessionContents {
 
   /** The data as stored again (a reload): unsaved changes are dropped. */
   restore(data: SessionData): void {
-    this.data = Object.assign(Object.create(null), data);
+    this.data = Object.assign(emptyData(), data);
     this.reset();
     this.accessed = true;
   }
@@ -103,7 +112,7 @@ export class SessionContents {
   delta(): SessionDelta | undefined {
     if (this.#replaced) return undefined;
     const data = this.data;
-    const set: SessionData = Object.create(null);
+    const set = emptyData();
     const written = this.#written;
     if (written) for (const key of written) if (key in data) set[key] = data[key];
     if (this.#snapshots) {
