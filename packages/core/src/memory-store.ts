@@ -134,14 +134,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return removed;
   };
 
+  // Where eviction goes on from: every entry before it was removed, and writes append, so the next key it
+  // yields is the least recently used. Starting a fresh iteration for each eviction would step over every
+  // entry removed since the map last compacted: thousands per create once a flood of new sessions fills it.
+  let evictFrom: Iterator<string> | undefined;
+
+  const evictOldest = (): void => {
+    let next = evictFrom?.next();
+    if (next === undefined || next.done) {
+      evictFrom = entries.keys();
+      next = evictFrom.next();
+    }
+    if (!next.done) remove(next.value);
+  };
+
   const makeRoom = (now: number): void => {
     if (now - lastSweep >= sweepMs) sweep(now);
     if (entries.size < maxEntries) return;
     if (nextExpiry <= now) sweep(now);
-    for (const id of entries.keys()) {
-      if (entries.size < maxEntries) break;
-      remove(id);
-    }
+    while (entries.size >= maxEntries) evictOldest();
   };
 
   const record = (entry: Entry): SessionRecord => ({

@@ -154,6 +154,38 @@ describe('MemoryStore bounds', () => {
     for (const name of ['c', 'd', 'e']) expect(store.peek(key(name))).not.toBeNull();
   });
 
+  it('keeps evicting the least recently used through a long flood of creates, loads and removals', async () => {
+    const { store, record } = setup({ maxEntries: 50 });
+    // The reference: an array in recency order, oldest first.
+    let expected: string[] = [];
+    const use = (id: string) => {
+      expected = [...expected.filter((other) => other !== id), id];
+    };
+    for (let i = 0; i < 3_000; i++) {
+      const id = key(`k${i}`);
+      await store.create(id, record({ i }));
+      use(id);
+      if (expected.length > 50) expected.shift();
+      // Every few creates, use an older key (it moves to the end) or destroy one (a hole in the map).
+      const older = expected[(i * 7) % expected.length] as string;
+      if (i % 3 === 0) {
+        await store.load(older);
+        use(older);
+      } else if (i % 11 === 0) {
+        await store.destroy(older);
+        expected = expected.filter((other) => other !== older);
+      }
+    }
+    expect(store.size).toBe(expected.length);
+    for (const id of expected) expect(store.peek(id)).not.toBeNull();
+    // The next create evicts exactly the oldest.
+    while (store.size < 50) await store.create(key(`fill${store.size}`), record());
+    const oldest = [...expected][0] as string;
+    await store.create(key('last'), record());
+    expect(store.peek(oldest)).toBeNull();
+    expect(store.size).toBe(50);
+  });
+
   it('peek does not count as a use', async () => {
     const { store, record } = setup({ maxEntries: 2 });
     await store.create(key('a'), record());

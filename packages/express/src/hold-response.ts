@@ -97,6 +97,8 @@ class Hold {
       this.call(held.method, held.args);
     }
     this.queue.length = 0;
+    // Nothing more to hold: the response goes straight to Node's methods, and no longer reaches the hooks.
+    holds.delete(res);
     if (this.owesDrain && !res.writableNeedDrain && !res.destroyed) res.emit('drain');
   }
 

@@ -7,8 +7,10 @@ import {
   createSessionAdapter,
   type HeaderSink,
   type RequestBinding,
+  type RequestFacts,
+  type ResponseAccess,
 } from '@sess/core/adapter';
-import { holdResponse } from './hold-response.js';
+import { type HoldHooks, holdResponse } from './hold-response.js';
 
 /** `req.session`: the typed `Session`, data keys as properties, and express-session's methods and `cookie`. */
 export type ExpressSession<Data extends SessionData = SessionData> = CompatSession<Data>;
@@ -125,24 +127,63 @@ function sharedPrototypeOf(req: IncomingMessage): object | null {
   return proto;
 }
 
-/** Node's response headers, as the kit writes them. */
-function sinkOf(res: ServerResponse): HeaderSink {
-  return {
-    get: (name) => res.getHeader(name),
-    set: (name, value) => res.setHeader(name, value),
-    append: (name, value) => res.appendHeader(name, value),
-  };
-}
+/**
+ * One request through the middleware, as one object: what the kit reads off the request (`RequestFacts`),
+ * how it reaches the response (`ResponseAccess`, `HeaderSink`), and what runs when the held response first
+ * tries to send its headers (`HoldHooks`). Under Express everything reachable from a request outlives the
+ * young generation (Express gives each request and response a new prototype), so a request keeps one
+ * object here rather than a dozen closures.
+ */
+class Exchange implements RequestFacts, ResponseAccess, HeaderSink, HoldHooks {
+  readonly cookieHeader: string | undefined;
+  binding!: RequestBinding<SessionData>;
 
-function isSecure(req: IncomingMessage): boolean {
-  const express = (req as { secure?: unknown }).secure;
-  if (typeof express === 'boolean') return express;
-  return (req.socket as { encrypted?: boolean }).encrypted === true;
-}
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly next: (error?: unknown) => void,
+  ) {
+    this.cookieHeader = req.headers.cookie;
+  }
 
-function headerOf(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  secure(): boolean {
+    const express = (this.req as { secure?: unknown }).secure;
+    if (typeof express === 'boolean') return express;
+    return (this.req.socket as { encrypted?: boolean }).encrypted === true;
+  }
+
+  status(): number {
+    return this.res.statusCode;
+  }
+
+  get headers(): HeaderSink {
+    return this;
+  }
+
+  get(name: string): ReturnType<HeaderSink['get']> {
+    return this.res.getHeader(name);
+  }
+
+  set(name: string, value: string): void {
+    this.res.setHeader(name, value);
+  }
+
+  append(name: string, value: string): void {
+    this.res.appendHeader(name, value);
+  }
+
+  beforeHeaders(status: number): Promise<void> | undefined {
+    return this.binding.commitBeforeHeaders(status, this);
+  }
+
+  failed(error: unknown): void {
+    this.next(error);
+  }
 }
 
 /**
@@ -161,22 +202,12 @@ export function session<Data extends SessionData = SessionData>(
       next();
       return;
     }
-    const headers = sinkOf(res);
-    const binding = adapter.open(
-      req,
-      {
-        cookieHeader: req.headers.cookie,
-        header: (name) => headerOf(req, name),
-        secure: () => isSecure(req),
-      },
-      { status: () => res.statusCode, headers },
-    );
-    states.set(req, binding as unknown as RequestBinding<SessionData>);
+    const exchange = new Exchange(req, res, next);
+    const binding = adapter.open(req, exchange, exchange);
+    exchange.binding = binding as unknown as RequestBinding<SessionData>;
+    states.set(req, exchange.binding);
     if (!sharedPrototypeOf(req)) Object.defineProperties(req, fields);
-    holdResponse(res, {
-      beforeHeaders: (status) => binding.commitBeforeHeaders(status, headers),
-      failed: next,
-    });
+    holdResponse(res, exchange);
 
     if (adapter.eager(req)) binding.getSession().then(() => next(), next);
     else next();

@@ -6,6 +6,8 @@ import {
   createSessionAdapter,
   type HeaderSink,
   type RequestBinding,
+  type RequestFacts,
+  type ResponseAccess,
 } from '@sess/core/adapter';
 import type { Context, DefaultState, Middleware } from 'koa';
 
@@ -53,17 +55,45 @@ const bound = Symbol('sess.koa.binding');
 type Carrier = { [bound]?: RequestBinding<SessionData> };
 
 /**
- * Koa's response headers, as the kit writes them: on Node's response itself, which Koa's `ctx.set` and
- * `ctx.append` end up writing to anyway (they add their own argument checks, which the kit's values need
- * not pass again).
+ * One request through the middleware, as one object: what the kit reads off the context
+ * (`RequestFacts`) and how it reaches the response (`ResponseAccess`, `HeaderSink`). Headers are written
+ * on Node's response itself, which Koa's `ctx.set` and `ctx.append` end up writing to anyway (they add
+ * their own argument checks, which the kit's values need not pass again).
  */
-function sinkOf(ctx: Context): HeaderSink {
-  const res = ctx.res;
-  return {
-    get: (name) => res.getHeader(name),
-    set: (name, value) => res.setHeader(name, value),
-    append: (name, value) => res.appendHeader(name, value),
-  };
+class Exchange implements RequestFacts, ResponseAccess, HeaderSink {
+  readonly cookieHeader: string;
+
+  constructor(readonly ctx: Context) {
+    this.cookieHeader = ctx.get('Cookie');
+  }
+
+  header(name: string): string | undefined {
+    return this.ctx.get(name) || undefined;
+  }
+
+  secure(): boolean {
+    return this.ctx.secure;
+  }
+
+  status(): number {
+    return this.ctx.status;
+  }
+
+  get headers(): HeaderSink {
+    return this;
+  }
+
+  get(name: string): ReturnType<HeaderSink['get']> {
+    return this.ctx.res.getHeader(name);
+  }
+
+  set(name: string, value: string): void {
+    this.ctx.res.setHeader(name, value);
+  }
+
+  append(name: string, value: string): void {
+    this.ctx.res.appendHeader(name, value);
+  }
 }
 
 /** The getters and methods every context of an app shares (defined once on `app.context`). */
@@ -127,15 +157,8 @@ export function session<Data extends SessionData = SessionData>(
       Object.defineProperties(proto, contextMembers);
       prepared.add(proto);
     }
-    const binding = adapter.open(
-      ctx,
-      {
-        cookieHeader: ctx.get('Cookie'),
-        header: (name) => ctx.get(name) || undefined,
-        secure: () => ctx.secure,
-      },
-      { status: () => ctx.status, headers: sinkOf(ctx) },
-    );
+    const exchange = new Exchange(ctx);
+    const binding = adapter.open(ctx, exchange, exchange);
     ctx[bound] = binding as unknown as RequestBinding<SessionData>;
     if (adapter.eager(ctx)) await binding.getSession();
     await next();

@@ -12,8 +12,8 @@ export interface RequestFacts {
   cookieHeader?: string | null | undefined;
   /** The request's cookies, when the framework already parsed them. */
   cookies?: CookieJar;
-  /** Reads a request header by lower-case name (for `tokenHeader`). */
-  header?: (name: string) => string | undefined;
+  /** Reads a request header by lower-case name (for `tokenHeader`); called as a method of the facts. */
+  header?(name: string): string | undefined;
   /** Whether the request arrived over HTTPS; asked only when a cookie setting is `'auto'`. */
   secure?: () => boolean;
 }
@@ -42,6 +42,8 @@ export function createSessionAdapter<Data extends SessionData, Req>(
   // Only an 'auto' cookieSecure (or per-request overrides) needs the protocol: working it out parses
   // X-Forwarded-Proto behind a proxy.
   const readsProtocol = manager.options.cookieSecure === 'auto' || cookieFor !== undefined;
+  // Only `tokenHeader` reads a header, and only while the manager opens the request.
+  const readsHeader = manager.options.tokenHeader !== undefined;
   return {
     manager,
     eager,
@@ -49,7 +51,7 @@ export function createSessionAdapter<Data extends SessionData, Req>(
       const request: SessionRequest = {};
       if (facts.cookies) request.cookies = facts.cookies;
       else request.cookieHeader = facts.cookieHeader;
-      if (facts.header) request.header = facts.header;
+      if (readsHeader && facts.header) request.header = (name) => facts.header?.(name);
       if (readsProtocol && facts.secure) request.secure = facts.secure();
       const overrides = cookieFor?.(req);
       if (overrides) request.cookie = overrides;

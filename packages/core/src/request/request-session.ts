@@ -13,9 +13,14 @@ import { accept, reread } from './record-load.js';
 import { bindOwner, cycle, flush, newRecordState, persist, type RecordState } from './record-writes.js';
 import type { SessionRequest } from './session-request.js';
 
+/** What stands in for the request's cookies and loaded record once a commit has let them go. */
+const LET_GO: OpenedSession = Object.freeze({ key: null, record: null });
+const NO_COOKIE: CookieJar = Object.freeze({ get: () => undefined, names: () => [] });
+const HAD_COOKIE: CookieJar = Object.freeze({ get: () => '', names: () => [] });
+
 export class RequestSession<Data extends SessionData = SessionData> {
   readonly #core: ManagerCore;
-  readonly #jar: CookieJar;
+  #jar: CookieJar;
   readonly #request: SessionRequest;
   #loading: Promise<Session<Data>> | undefined;
   #session: Session<Data> | undefined;
@@ -31,6 +36,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
   #cookie: CookieOverrides | undefined;
   /** `touch()` was called: refresh the expiry at commit even if nothing changed. */
   #touchWanted = false;
+  /** After the commit: whether a record was found, kept once the loaded record is let go. */
+  #wasFound: boolean | undefined;
 
   /** Made by `SessionManager.open()`. */
   constructor(core: ManagerCore, jar: CookieJar, request: SessionRequest) {
@@ -154,7 +161,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
 
   /** Whether the session was found (loaded from a record) rather than started empty. */
   get found(): boolean {
-    return this.#record.opened.record !== null;
+    return this.#wasFound ?? this.#record.opened.record !== null;
   }
 
   /** SESSION_SAVE_EVERY_REQUEST: the commit loads and saves a session the handler never asked for. */
@@ -286,7 +293,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
       hasKey: this.#record.key !== null,
       now,
     });
-    return runCommitStep(step, {
+    const result = await runCommitStep(step, {
       core,
       record: this.#record,
       contents,
@@ -295,5 +302,19 @@ export class RequestSession<Data extends SessionData = SessionData> {
       accessed,
       cookie: { secure: this.#request.secure, cookie: this.#cookie },
     });
+    this.#letGo();
+    return result;
+  }
+
+  /**
+   * After a commit of a loaded session nothing reads the record as loaded or the request's cookies again
+   * (every write throws), so they are let go: the request object may live on (Express keeps each request
+   * until a full collection), and the session's data stays readable without them.
+   */
+  #letGo(): void {
+    const hadCookie = this.hadCookie;
+    this.#jar = hadCookie ? HAD_COOKIE : NO_COOKIE;
+    this.#wasFound = this.#record.opened.record !== null;
+    this.#record.opened = LET_GO;
   }
 }
