@@ -17,12 +17,18 @@ export interface HoldHooks {
   beforeHeaders(status: number): Promise<void> | undefined;
   /** The promise of `beforeHeaders` rejected: the held output was dropped; respond with an error. */
   failed(error: unknown): void;
+  /** The hold is over (the response went, or failed): called once, after `failed` when it failed. */
+  finished?(): void;
 }
 
 const METHODS = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
 type Original = (...args: unknown[]) => unknown;
 
-/** The responses held now, by response: the shared wrappers find their state here. */
+/**
+ * The responses held now, by response: the shared wrappers find their state here. A hold never refers to
+ * its response (the response is passed to each call): V8's young-generation collector keeps a WeakMap
+ * entry whose value reaches its own key, and with it the whole request, alive until a full collection.
+ */
 const holds = new WeakMap<object, Hold>();
 /** Marks a prototype whose methods this module already wraps. */
 const wrapped = Symbol('sess.express.hold');
@@ -34,42 +40,41 @@ class Hold {
   owesDrain = false;
 
   constructor(
-    readonly res: ServerResponse,
     readonly hooks: HoldHooks,
     /** The methods to replay into; null for Node's own (`ServerResponse.prototype`, looked up at each call). */
     readonly original: Readonly<Record<Method, Original>> | null,
   ) {}
 
-  invoke(method: Method, args: unknown[]): unknown {
-    const res = this.res;
+  invoke(res: ServerResponse, method: Method, args: unknown[]): unknown {
     switch (method) {
       case 'writeHead':
-        if (this.intercept(method, args, typeof args[0] === 'number' ? args[0] : res.statusCode)) return res;
-        return this.call(method, args);
+        if (this.intercept(res, method, args, typeof args[0] === 'number' ? args[0] : res.statusCode))
+          return res;
+        return this.call(res, method, args);
       case 'flushHeaders':
-        if (this.intercept(method, [], res.statusCode)) return undefined;
-        return this.call(method, []);
+        if (this.intercept(res, method, [], res.statusCode)) return undefined;
+        return this.call(res, method, []);
       case 'write':
-        if (this.dropped(args)) return false;
-        if (this.intercept(method, args, res.statusCode)) {
+        if (this.dropped(res, args)) return false;
+        if (this.intercept(res, method, args, res.statusCode)) {
           this.owesDrain = true;
           return false;
         }
-        return this.call(method, args);
+        return this.call(res, method, args);
       case 'end':
-        if (this.dropped(args)) return res;
-        if (this.intercept(method, args, res.statusCode)) return res;
-        return this.call(method, args);
+        if (this.dropped(res, args)) return res;
+        if (this.intercept(res, method, args, res.statusCode)) return res;
+        return this.call(res, method, args);
     }
   }
 
-  call(method: Method, args: unknown[]): unknown {
+  call(res: ServerResponse, method: Method, args: unknown[]): unknown {
     const original = this.original ? this.original[method] : (ServerResponse.prototype[method] as Original);
-    return original.apply(this.res, args);
+    return original.apply(res, args);
   }
 
   /** Returns true when the call must be queued. */
-  intercept(method: Method, args: unknown[], status: number): boolean {
+  intercept(res: ServerResponse, method: Method, args: unknown[], status: number): boolean {
     if (this.state === 'holding') {
       this.queue.push({ method, args });
       return true;
@@ -78,32 +83,30 @@ class Hold {
     const pending = this.hooks.beforeHeaders(status);
     if (!pending) {
       this.state = 'released';
+      this.finish(res);
       return false;
     }
     this.state = 'holding';
     this.queue.push({ method, args });
     pending.then(
-      () => this.release(),
-      (error: unknown) => this.fail(error),
+      () => this.release(res),
+      (error: unknown) => this.fail(res, error),
     );
     return true;
   }
 
-  release(): void {
-    const res = this.res;
+  release(res: ServerResponse): void {
     this.state = 'released';
     for (const held of this.queue) {
       if (held.method === 'writeHead') held.args = headersToResponse(res, held.args);
-      this.call(held.method, held.args);
+      this.call(res, held.method, held.args);
     }
     this.queue.length = 0;
-    // Nothing more to hold: the response goes straight to Node's methods, and no longer reaches the hooks.
-    holds.delete(res);
+    this.finish(res);
     if (this.owesDrain && !res.writableNeedDrain && !res.destroyed) res.emit('drain');
   }
 
-  fail(error: unknown): void {
-    const res = this.res;
+  fail(res: ServerResponse, error: unknown): void {
     this.state = 'failed';
     this.queue.length = 0;
     if (!res.headersSent) {
@@ -111,12 +114,19 @@ class Hold {
       res.statusCode = 500;
     }
     this.hooks.failed(error);
+    this.hooks.finished?.();
+  }
+
+  /** Nothing more to hold: the response goes straight to Node's methods from now on. */
+  finish(res: ServerResponse): void {
+    holds.delete(res);
+    this.hooks.finished?.();
   }
 
   // Writes of the handler whose response was replaced by an error response: drop them quietly instead of
   // letting Node raise "write after end".
-  dropped(args: unknown[]): boolean {
-    if (this.state !== 'failed' || !this.res.writableEnded) return false;
+  dropped(res: ServerResponse, args: unknown[]): boolean {
+    if (this.state !== 'failed' || !res.writableEnded) return false;
     const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     if (callback) process.nextTick(callback);
     return true;
@@ -152,7 +162,7 @@ function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | 
         if (!hold || hold.state === 'released') {
           return (ServerResponse.prototype[method] as Original).apply(this, args);
         }
-        return hold.invoke(method, args);
+        return hold.invoke(this, method, args);
       };
     }
     Object.defineProperty(shared, wrapped, { value: true });
@@ -171,7 +181,7 @@ function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | 
 export function holdResponse(res: ServerResponse, hooks: HoldHooks): void {
   const shared = sharedPrototypeOf(res);
   if (shared) {
-    holds.set(res, new Hold(res, hooks, null));
+    holds.set(res, new Hold(hooks, null));
     return;
   }
   const original = {
@@ -180,18 +190,18 @@ export function holdResponse(res: ServerResponse, hooks: HoldHooks): void {
     end: res.end,
     flushHeaders: res.flushHeaders,
   } as Record<Method, Original>;
-  const hold = new Hold(res, hooks, original);
+  const hold = new Hold(hooks, original);
   res.writeHead = function writeHead(...args: unknown[]) {
-    return hold.invoke('writeHead', args);
+    return hold.invoke(res, 'writeHead', args);
   } as ServerResponse['writeHead'];
   res.flushHeaders = function flushHeaders() {
-    hold.invoke('flushHeaders', []);
+    hold.invoke(res, 'flushHeaders', []);
   };
   res.write = function write(...args: unknown[]) {
-    return hold.invoke('write', args);
+    return hold.invoke(res, 'write', args);
   } as ServerResponse['write'];
   res.end = function end(...args: unknown[]) {
-    return hold.invoke('end', args);
+    return hold.invoke(res, 'end', args);
   } as ServerResponse['end'];
 }
 

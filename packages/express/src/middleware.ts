@@ -130,35 +130,44 @@ function sharedPrototypeOf(req: IncomingMessage): object | null {
 /**
  * One request through the middleware, as one object: what the kit reads off the request (`RequestFacts`),
  * how it reaches the response (`ResponseAccess`, `HeaderSink`), and what runs when the held response first
- * tries to send its headers (`HoldHooks`). Under Express everything reachable from a request outlives the
- * young generation (Express gives each request and response a new prototype), so a request keeps one
- * object here rather than a dozen closures.
+ * tries to send its headers (`HoldHooks`). A request keeps this one object rather than a dozen closures.
+ *
+ * Once the response has gone it lets go of the request, the response and `next`: the request's binding
+ * stays in `states` (keyed by the request) for reads of `req.session` afterwards, and V8's young-generation
+ * collector keeps a WeakMap entry whose value reaches its own key alive until a full collection, with the
+ * whole request behind it (Express requests are kept longest of all: each gets a new prototype).
  */
 class Exchange implements RequestFacts, ResponseAccess, HeaderSink, HoldHooks {
   readonly cookieHeader: string | undefined;
   binding!: RequestBinding<SessionData>;
+  #req: IncomingMessage | null;
+  #res: ServerResponse | null;
+  #next: ((error?: unknown) => void) | null;
+  /** The status the response went with, once it went. */
+  #status = 0;
 
-  constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    readonly next: (error?: unknown) => void,
-  ) {
+  constructor(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
+    this.#req = req;
+    this.#res = res;
+    this.#next = next;
     this.cookieHeader = req.headers.cookie;
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name];
+    const value = this.#req?.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
   secure(): boolean {
-    const express = (this.req as { secure?: unknown }).secure;
+    const req = this.#req;
+    if (!req) return false;
+    const express = (req as { secure?: unknown }).secure;
     if (typeof express === 'boolean') return express;
-    return (this.req.socket as { encrypted?: boolean }).encrypted === true;
+    return (req.socket as { encrypted?: boolean }).encrypted === true;
   }
 
   status(): number {
-    return this.res.statusCode;
+    return this.#res?.statusCode ?? this.#status;
   }
 
   get headers(): HeaderSink {
@@ -166,15 +175,15 @@ class Exchange implements RequestFacts, ResponseAccess, HeaderSink, HoldHooks {
   }
 
   get(name: string): ReturnType<HeaderSink['get']> {
-    return this.res.getHeader(name);
+    return this.#response().getHeader(name);
   }
 
   set(name: string, value: string): void {
-    this.res.setHeader(name, value);
+    this.#response().setHeader(name, value);
   }
 
   append(name: string, value: string): void {
-    this.res.appendHeader(name, value);
+    this.#response().appendHeader(name, value);
   }
 
   beforeHeaders(status: number): Promise<void> | undefined {
@@ -182,7 +191,21 @@ class Exchange implements RequestFacts, ResponseAccess, HeaderSink, HoldHooks {
   }
 
   failed(error: unknown): void {
-    this.next(error);
+    this.#next?.(error);
+  }
+
+  finished(): void {
+    this.#status = this.#res?.statusCode ?? this.#status;
+    this.#req = null;
+    this.#res = null;
+    this.#next = null;
+  }
+
+  #response(): ServerResponse {
+    const res = this.#res;
+    if (!res)
+      throw new Error('[@sess/express] the response has already been sent: its headers cannot change');
+    return res;
   }
 }
 
