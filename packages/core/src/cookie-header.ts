@@ -27,40 +27,54 @@ function cookieValue(header: string, start: number, end: number): string {
   return value;
 }
 
-/** Every cookie of a header, the first occurrence of a name winning. */
-function parseAll(header: string): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name || cookies.has(name)) continue;
-    cookies.set(name, cookieValue(part, eq + 1, part.length));
+/**
+ * Calls `each(nameStart, eq, end)` for every `name=value` segment of a header, in order, until it returns
+ * true. Linear in the header: the next `=` is looked for once, not again from every segment (a header of
+ * many segments without one would otherwise be searched to its end from each).
+ */
+function segments(header: string, each: (start: number, eq: number, end: number) => boolean): void {
+  let start = 0;
+  let eq = header.indexOf('=');
+  while (eq >= 0 && start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    if (eq < start) {
+      eq = header.indexOf('=', start);
+      if (eq < 0) return;
+    }
+    if (eq > start && eq < end && each(start, eq, end)) return;
+    start = end + 1;
   }
-  return cookies;
+}
+
+/** The names of a header's cookies, each once, without reading their values. */
+function namesIn(header: string): Set<string> {
+  const names = new Set<string>();
+  segments(header, (start, eq) => {
+    const name = header.slice(start, eq).trim();
+    if (name) names.add(name);
+    return false;
+  });
+  return names;
 }
 
 /** The first cookie named `name` in a header, found without splitting the rest of it. */
 function scan(header: string, name: string): string | undefined {
-  let start = 0;
-  while (start < header.length) {
-    let end = header.indexOf(';', start);
-    if (end < 0) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq > start && eq < end && header.slice(start, eq).trim() === name)
-      return cookieValue(header, eq + 1, end);
-    start = end + 1;
-  }
-  return undefined;
+  let value: string | undefined;
+  segments(header, (start, eq, end) => {
+    if (header.slice(start, eq).trim() !== name) return false;
+    value = cookieValue(header, eq + 1, end);
+    return true;
+  });
+  return value;
 }
 
 /**
  * The cookies of one request. Most requests ask for one name (the session cookie), so `get` scans the header
- * for it alone and keeps the answer; listing every name (chunked cookies) parses the whole header once.
+ * for it alone and keeps the answer; listing the names (to find chunk cookies) reads names only.
  */
 class HeaderJar implements CookieJar {
   readonly #header: string;
-  #all: Map<string, string> | undefined;
   #name: string | undefined;
   #value: string | undefined;
 
@@ -69,7 +83,6 @@ class HeaderJar implements CookieJar {
   }
 
   get(name: string): string | undefined {
-    if (this.#all) return this.#all.get(name);
     if (name !== this.#name) {
       this.#name = name;
       this.#value = scan(this.#header, name);
@@ -78,8 +91,7 @@ class HeaderJar implements CookieJar {
   }
 
   names(): Iterable<string> {
-    this.#all ??= parseAll(this.#header);
-    return this.#all.keys();
+    return namesIn(this.#header);
   }
 }
 

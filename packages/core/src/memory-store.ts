@@ -1,3 +1,4 @@
+import { markInProcess } from './in-process-store.js';
 import { declareOptions } from './options/declare-options.js';
 import * as option from './options/option-kinds.js';
 import type { OptionsInput } from './options/option-spec.js';
@@ -184,7 +185,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
   };
 
-  return {
+  const store: MemoryStore = {
     name: '@sess/core MemoryStore',
     capabilities: { delta: true, ownerIndex: true, nativeExpiry: false, expiryResolution: 'ms' },
     owners,
@@ -252,4 +253,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       byOwner.clear();
     },
   };
+  markInProcess(store);
+  return store;
 }

@@ -1,4 +1,5 @@
 import { SessionError, SessionInterrupted } from './errors.js';
+import { isInProcess } from './in-process-store.js';
 import type {
   BackendWrite,
   CookieJar,
@@ -8,7 +9,7 @@ import type {
 } from './store/backend-contract.js';
 import type { OwnerIndex, RecordMeta, SessionRecord, SessionStore } from './store/contract.js';
 import { generateSessionKey, hashSessionKey, isValidSessionKey } from './store/session-key.js';
-import { StoreCalls } from './timeout.js';
+import { runInProcess, StoreCalls } from './timeout.js';
 
 /** How {@link createStoreBackend} wraps a store. */
 export interface StoreBackendSettings {
@@ -36,7 +37,8 @@ export function createStoreBackend(store: SessionStore, settings: StoreBackendSe
   const { cookieName, storeTimeoutMs, hashKeysAtRest } = settings;
   const idOf = hashKeysAtRest === false ? sameKey : hashSessionKey;
   const calls = new StoreCalls(store.name, storeTimeoutMs);
-  const call = <T>(operation: string, fn: () => Promise<T>) => calls.run(operation, fn);
+  const call = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
+    isInProcess(store) ? runInProcess(store.name, operation, fn) : calls.run(operation, fn);
   const keyCookie = (key: string) => [{ name: cookieName, value: key }];
 
   /**

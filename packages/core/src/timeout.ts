@@ -15,6 +15,20 @@ interface Pending {
 }
 
 /**
+ * Runs one operation of an in-process store (its work is done before it returns, so no deadline can pass
+ * first): only its failures are turned into `SessionStoreError`, as {@link StoreCalls.run} does.
+ */
+export function runInProcess<T>(store: string, operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return call().catch((error: unknown) => {
+      throw storeFailure(store, operation, error);
+    });
+  } catch (error) {
+    return Promise.reject(storeFailure(store, operation, error));
+  }
+}
+
+/**
  * Runs a store's operations with a deadline each, and turns driver failures into `SessionStoreError`
  * (keeping the driver's error as `cause`), so adapters can answer before headers are sent.
  *

@@ -57,6 +57,34 @@ describe('parseCookieHeader', () => {
     );
   });
 
+  it('agrees with the plain reading (split on ";", split at the first "=", trim, first name wins)', () => {
+    const plain = (header: string) => {
+      const found = new Map<string, string>();
+      for (const part of header.split(';')) {
+        const eq = part.indexOf('=');
+        const name = part.slice(0, Math.max(eq, 0)).trim();
+        if (eq <= 0 || !name || found.has(name)) continue;
+        let value = part.slice(eq + 1).trim();
+        if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+        found.set(name, value);
+      }
+      return Object.fromEntries(found);
+    };
+    fc.assert(
+      fc.property(cookieish, (header) => {
+        expect(jar(header)).toEqual(plain(header));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('finds a cookie behind thousands of segments without "=" (read once, not from each segment)', () => {
+    const header = `${'x;'.repeat(7000)}sessionid=abc; ${'y;'.repeat(1000)}`;
+    const parsed = parseCookieHeader(header);
+    expect(parsed.get('sessionid')).toBe('abc');
+    expect([...parsed.names()]).toEqual(['sessionid']);
+  });
+
   it('does not treat prototype names specially', () => {
     const parsed = parseCookieHeader('__proto__=x; constructor=y');
     expect(parsed.get('__proto__')).toBe('x');

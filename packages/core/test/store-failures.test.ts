@@ -123,6 +123,41 @@ describe('a store that fails', () => {
     await expect(request.commit(200)).rejects.toMatchObject({ code: 'STORE_TIMEOUT', operation: 'update' });
   });
 
+  it('a MemoryStore whose own method is replaced by one that hangs is timed like any store', {
+    timeout: 2000,
+  }, async () => {
+    const store = createMemoryStore();
+    const manager = createSessionManager({ store, storeTimeoutMs: 50 });
+    const cookie = await cookieHeaderFor(manager, { user: 'ada' });
+    // As made, its calls settle before they return: no deadline is needed, and its data loads.
+    expect((await manager.open({ cookieHeader: cookie }).load()).get('user')).toBe('ada');
+    const made = store.load;
+    store.load = () => new Promise(() => {});
+    await expect(manager.open({ cookieHeader: cookie }).load()).rejects.toMatchObject({
+      code: 'STORE_TIMEOUT',
+      operation: 'load',
+    });
+    store.owners.list = () => new Promise(() => {});
+    store.load = made;
+    await expect(manager.sessionsOf('ada')).rejects.toMatchObject({ code: 'STORE_TIMEOUT' });
+  });
+
+  it('a MemoryStore that throws gives SessionStoreError with the cause, as any store', async () => {
+    const store = createMemoryStore();
+    const manager = createSessionManager({ store });
+    const request = manager.open();
+    const session = await request.load();
+    session.set('n', 1);
+    store.create = async () => {
+      throw refused;
+    };
+    await expect(request.commit(200)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      operation: 'create',
+      cause: refused,
+    });
+  });
+
   it('a create that collides is retried with fresh keys', async () => {
     const { manager, inner } = await setup({ create: 'collide-twice' });
     const request = manager.open();

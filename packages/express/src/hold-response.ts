@@ -143,9 +143,23 @@ class Hold {
  * is wrapped itself, so the hold stays the outermost wrapper as before.
  */
 function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | null {
-  let proto = Object.getPrototypeOf(res) as object | null;
-  if (proto === ServerResponse.prototype) return null;
+  const own = Object.getPrototypeOf(res) as object | null;
+  if (own === null || own === ServerResponse.prototype) return null;
   for (const method of METHODS) if (Object.hasOwn(res, method)) return null;
+  let shared = sharedByPrototype.get(own);
+  if (shared === undefined) {
+    shared = wrapOnPrototype(own);
+    sharedByPrototype.set(own, shared);
+  }
+  return shared;
+}
+
+/** What {@link sharedPrototypeOf} found for each app's response prototype: worked out once per app. */
+const sharedByPrototype = new WeakMap<object, Record<PropertyKey, unknown> | null>();
+
+/** Wraps the methods on the prototype just below `ServerResponse.prototype` above `start`, or null. */
+function wrapOnPrototype(start: object): Record<PropertyKey, unknown> | null {
+  let proto: object | null = start;
   while (proto !== null) {
     const next = Object.getPrototypeOf(proto) as object | null;
     if (next === ServerResponse.prototype) break;

@@ -112,8 +112,22 @@ const fields: PropertyDescriptorMap = {
  * sub-app) and read the request's binding from a WeakMap.
  */
 function sharedPrototypeOf(req: IncomingMessage): object | null {
-  let proto = Object.getPrototypeOf(req) as object | null;
-  if (proto === IncomingMessage.prototype || Object.hasOwn(req, 'session')) return null;
+  const own = Object.getPrototypeOf(req) as object | null;
+  if (own === null || own === IncomingMessage.prototype || Object.hasOwn(req, 'session')) return null;
+  let shared = sharedByPrototype.get(own);
+  if (shared === undefined) {
+    shared = installOnPrototype(own);
+    sharedByPrototype.set(own, shared);
+  }
+  return shared;
+}
+
+/** What {@link sharedPrototypeOf} found for each app's request prototype: worked out once per app. */
+const sharedByPrototype = new WeakMap<object, object | null>();
+
+/** Defines the fields on the prototype just below `IncomingMessage.prototype` above `proto`, or null. */
+function installOnPrototype(start: object): object | null {
+  let proto: object | null = start;
   while (proto !== null) {
     const next = Object.getPrototypeOf(proto) as object | null;
     if (next === IncomingMessage.prototype) break;

@@ -97,11 +97,11 @@ function settle(handler: CompatHandler<SessionData>, promise: Promise<void>, cal
 function method(name: string, make: (handler: CompatHandler<SessionData>) => unknown): Member {
   return {
     get(handler) {
-      handler.members ??= Object.create(null) as Record<string, unknown>;
-      let made = handler.members[name];
+      handler.members ??= new Map();
+      let made = handler.members.get(name);
       if (made === undefined) {
         made = make(handler);
-        handler.members[name] = made;
+        handler.members.set(name, made);
       }
       return made;
     },
@@ -194,8 +194,11 @@ const MEMBERS: Readonly<Record<string, Member>> = {
 /** `data()`: a deep copy of the data, for the idioms that declare it. */
 const DATA_METHOD = method('data', (handler) => () => handler.session.toJSON());
 
+/** The members by name, as a `Map`: every property read of a session asks it, most often for a data key. */
+const MEMBER_NAMED: ReadonlyMap<string, Member> = new Map(Object.entries(MEMBERS));
+
 /** The member `property` names under `idioms`, or undefined for a data key. */
 export function memberOf(property: string, idioms: CompatIdioms): Member | undefined {
   if (property === 'data') return idioms.dataMethod === true ? DATA_METHOD : undefined;
-  return Object.hasOwn(MEMBERS, property) ? MEMBERS[property] : undefined;
+  return MEMBER_NAMED.get(property);
 }

@@ -1,5 +1,5 @@
 import type { RequestSession } from '../request/request-session.js';
-import type { Session } from '../session/session.js';
+import { Session } from '../session/session.js';
 import type { SessionData } from '../store/contract.js';
 import { type CompatIdioms, type CompatMembers, type Member, memberOf } from './compat-members.js';
 
@@ -35,6 +35,18 @@ export type CompatSession<Data extends SessionData = SessionData> = Session<Data
   CompatMembers &
   SessionProperties<Data>;
 
+/** The names `Session.prototype` itself defines (its getters and methods), collected once. */
+const SESSION_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Session.prototype));
+
+/**
+ * Whether `property` is a member of every `Session` rather than a data key: what `property in session`
+ * answers (a `Session` has no own public properties), without a lookup that sees each request's
+ * session as a new receiver.
+ */
+function isSessionMember(property: string): boolean {
+  return SESSION_NAMES.has(property) || property in Object.prototype;
+}
+
 /**
  * The proxy handler of one compatible session, and its state. The traps live on the prototype (a proxy
  * calls them with the handler as `this`), so a request allocates this object and the proxy and no
@@ -49,9 +61,9 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   /** What detached the object, for the message of a write through it. */
   detachedBy: 'regenerate' | 'destroy' = 'regenerate';
   proxy!: CompatSession<Data>;
-  members: Record<string, unknown> | undefined;
+  members: Map<string, unknown> | undefined;
   /** The session's methods bound to it, made on first use. */
-  methods: Record<string, unknown> | undefined;
+  methods: Map<string, unknown> | undefined;
 
   constructor(
     readonly session: Session<Data>,
@@ -61,11 +73,11 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   get(target: Session<Data>, property: string | symbol): unknown {
     if (typeof property === 'symbol') return Reflect.get(target, property, target);
     // The session's own methods, once handed out, are the common case: answered first.
-    const method = this.methods?.[property];
+    const method = this.methods?.get(property);
     if (method !== undefined) return method;
     const member = memberOf(property, this.host.idioms);
     if (member !== undefined) return member.get(this as unknown as CompatHandler<SessionData>);
-    if (property in target) {
+    if (isSessionMember(property)) {
       const value = Reflect.get(target, property, target);
       return typeof value === 'function'
         ? this.bound(property, value as (...args: unknown[]) => unknown)
@@ -88,7 +100,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
       member.set(this as unknown as CompatHandler<SessionData>, value);
       return true;
     }
-    if (member !== undefined || property in target) {
+    if (member !== undefined || isSessionMember(property)) {
       throw new TypeError(
         `[${this.host.idioms.source}] "${property}" is a member of the session, not data: store it with session.set('${property}', value)`,
       );
@@ -112,7 +124,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   deleteProperty(target: Session<Data>, property: string | symbol): boolean {
     if (typeof property === 'symbol') return false;
-    if (memberOf(property, this.host.idioms) !== undefined || property in target) {
+    if (memberOf(property, this.host.idioms) !== undefined || isSessionMember(property)) {
       throw new TypeError(
         `[${this.host.idioms.source}] "${property}" is a member of the session and cannot be deleted`,
       );
@@ -125,7 +137,7 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
   has(target: Session<Data>, property: string | symbol): boolean {
     if (
       typeof property === 'symbol' ||
-      property in target ||
+      isSessionMember(property) ||
       memberOf(property, this.host.idioms) !== undefined
     )
       return true;
@@ -160,15 +172,15 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
 
   /** A session method bound to the session, made once per object (store methods report failures). */
   bound(property: string, method: (...args: unknown[]) => unknown): unknown {
-    this.methods ??= Object.create(null) as Record<string, unknown>;
-    let made = this.methods[property];
+    this.methods ??= new Map();
+    let made = this.methods.get(property);
     if (made === undefined) {
       const session = this.session;
       made =
         property === 'cycleKey' || property === 'flush' || property === 'save' || property === 'setOwner'
           ? (...args: unknown[]) => this.track(method.apply(session, args) as Promise<void>)
           : method.bind(session);
-      this.methods[property] = made;
+      this.methods.set(property, made);
     }
     return made;
   }

@@ -182,7 +182,15 @@ export class RequestBinding<Data extends SessionData = SessionData> implements C
     );
   }
 
-  async #commit(status: number): Promise<CommitResult | null> {
+  #commit(status: number): Promise<CommitResult | null> {
+    // The common case hands the request's own commit back as it is: no extra promise to wait through.
+    if (this.#storeFailed || this.#shown === 'removed' || this.#replacement !== undefined)
+      return this.#commitAfterChanges(status);
+    return this.request.commit(status);
+  }
+
+  /** The commit after a failed store call, `session = null` or `session = {…}`. */
+  async #commitAfterChanges(status: number): Promise<CommitResult | null> {
     if (this.#storeFailed) {
       await this.request.commit(status).catch(() => {});
       return null;

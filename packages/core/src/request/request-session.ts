@@ -240,7 +240,10 @@ export class RequestSession<Data extends SessionData = SessionData> {
       this.#readOnly = true;
       return this.#start({});
     }
-    if (await accept(core, this.#record, opened, this.#readOnly)) {
+    // Synchronous unless a schema validates or a deadline has passed: no extra turn for the common case.
+    let accepted = accept(core, this.#record, opened, this.#readOnly);
+    if (typeof accepted !== 'boolean') accepted = await accepted;
+    if (accepted) {
       return this.#start((opened.record as { data: SessionData }).data);
     }
     // Kept for the writes: a backend may hold request state in it (the cookie engine's chunk cookies).
