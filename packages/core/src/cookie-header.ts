@@ -132,21 +132,74 @@ export function formatSetCookie(name: string, value: string | null, attributes: 
   if (value !== null && !VALUE.test(value)) {
     throw new TypeError(`[@sess/core] cookie ${name} has a value that is not a valid cookie-octet string`);
   }
-  let header = `${name}=${value ?? ''}`;
-  if (attributes.domain) header += `; Domain=${attributes.domain}`;
-  header += `; Path=${attributes.path}`;
-  if (value === null) {
-    header += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0';
+  return `${name}=${value ?? ''}${attributesText(value === null, attributes)}`;
+}
+
+/** The attributes part of the last Set-Cookie formatted, and what it was formatted from. */
+const lastAttributes = {
+  deletes: false,
+  domain: undefined as string | undefined,
+  path: '',
+  /** The second of `expires` (the only precision `Expires` has), or null. */
+  expiresSecond: null as number | null,
+  maxAge: null as number | null,
+  secure: false,
+  httpOnly: false,
+  sameSite: false as SameSite,
+  partitioned: false,
+  priority: undefined as CookieAttributes['priority'],
+  text: undefined as string | undefined,
+};
+
+/**
+ * Everything after a Set-Cookie's value: `; Path=/; Expires=…; Max-Age=…; …`. Responses in the same second
+ * with the same settings write the same text, so the last one is kept and reused.
+ */
+function attributesText(deletes: boolean, attributes: CookieAttributes): string {
+  const last = lastAttributes;
+  const expiresSecond = attributes.expires === null ? null : Math.floor(attributes.expires / 1000);
+  if (
+    last.text !== undefined &&
+    last.deletes === deletes &&
+    last.domain === attributes.domain &&
+    last.path === attributes.path &&
+    last.expiresSecond === expiresSecond &&
+    last.maxAge === attributes.maxAge &&
+    last.secure === attributes.secure &&
+    last.httpOnly === attributes.httpOnly &&
+    last.sameSite === attributes.sameSite &&
+    last.partitioned === attributes.partitioned &&
+    last.priority === attributes.priority
+  )
+    return last.text;
+  let text = '';
+  if (attributes.domain) text += `; Domain=${attributes.domain}`;
+  text += `; Path=${attributes.path}`;
+  if (deletes) {
+    text += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0';
   } else {
-    if (attributes.expires !== null) header += `; Expires=${httpDate(attributes.expires)}`;
-    if (attributes.maxAge !== null) header += `; Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`;
+    if (attributes.expires !== null) text += `; Expires=${new Date(attributes.expires).toUTCString()}`;
+    if (attributes.maxAge !== null) text += `; Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`;
   }
-  if (attributes.secure) header += '; Secure';
-  if (attributes.httpOnly) header += '; HttpOnly';
-  if (attributes.sameSite) header += `; SameSite=${attributes.sameSite}`;
-  if (attributes.partitioned) header += '; Partitioned';
-  if (attributes.priority) header += `; Priority=${attributes.priority}`;
-  return header;
+  if (attributes.secure) text += '; Secure';
+  if (attributes.httpOnly) text += '; HttpOnly';
+  if (attributes.sameSite) text += `; SameSite=${attributes.sameSite}`;
+  if (attributes.partitioned) text += '; Partitioned';
+  if (attributes.priority) text += `; Priority=${attributes.priority}`;
+  Object.assign(last, {
+    deletes,
+    domain: attributes.domain,
+    path: attributes.path,
+    expiresSecond,
+    maxAge: attributes.maxAge,
+    secure: attributes.secure,
+    httpOnly: attributes.httpOnly,
+    sameSite: attributes.sameSite,
+    partitioned: attributes.partitioned,
+    priority: attributes.priority,
+    text,
+  });
+  return text;
 }
 
 function checkAttribute(name: string, attribute: string, text: string | undefined): void {
@@ -157,16 +210,3 @@ function checkAttribute(name: string, attribute: string, text: string | undefine
   }
 }
 
-// `Expires` has whole seconds, and requests in the same second share it: formatting a date is slow.
-let cachedSecond = Number.NaN;
-let cachedDate = '';
-
-/** `ms` as an HTTP date (`Date#toUTCString`), remembered for the last second asked. */
-function httpDate(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    cachedDate = new Date(ms).toUTCString();
-    cachedSecond = second;
-  }
-  return cachedDate;
-}

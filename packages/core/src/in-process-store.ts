@@ -1,33 +1,33 @@
 import type { SessionStore } from './store/contract.js';
 
-type Methods = ReadonlyArray<readonly [object, string, unknown]>;
+/** The methods an in-process store was made with, by the operation names the backend gives its calls. */
+interface Made {
+  readonly owners: object | undefined;
+  readonly methods: ReadonlyMap<string, unknown>;
+}
 
 /** Core's own in-process stores (the memory store), with the methods they were made with. */
-const inProcess = new WeakMap<SessionStore, Methods>();
-
-/** The function-valued properties of `holder`, as they are now. */
-function methodsOf(holder: object): [object, string, unknown][] {
-  return Object.entries(holder)
-    .filter(([, value]) => typeof value === 'function')
-    .map(([name, value]) => [holder, name, value]);
-}
+const inProcess = new WeakMap<SessionStore, Made>();
 
 /** Declares that every operation of `store`, as made, does its work before returning its promise. */
 export function markInProcess(store: SessionStore): void {
-  const owners = store.owners ? methodsOf(store.owners) : [];
-  inProcess.set(store, [...methodsOf(store), [store, 'owners', store.owners], ...owners]);
+  const methods = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(store)) if (typeof value === 'function') methods.set(name, value);
+  const owners = store.owners;
+  if (owners) for (const [name, value] of Object.entries(owners)) methods.set(`owners.${name}`, value);
+  inProcess.set(store, { owners, methods });
 }
 
 /**
- * Whether `store` is one of core's in-process stores with its methods as made: a deadline could never pass
- * before such a call settles, so the backend skips the timer queue for it. A store whose method was
- * replaced (a test making it hang, say), or a wrapped or copied one, is timed as any other.
+ * Whether the call `operation` (`load`, `owners.list`, …) of `store` runs one of core's in-process methods
+ * as made: a deadline could never pass before it settles, so the backend skips the timer queue for it. A
+ * method replaced since (a test making it hang, say), or a wrapped or copied store, is timed as any other.
  */
-export function isInProcess(store: SessionStore): boolean {
-  const methods = inProcess.get(store);
-  if (methods === undefined) return false;
-  for (const [holder, name, value] of methods) {
-    if ((holder as Record<string, unknown>)[name] !== value) return false;
-  }
-  return true;
+export function isInProcess(store: SessionStore, operation: string): boolean {
+  const made = inProcess.get(store);
+  const method = made?.methods.get(operation);
+  if (method === undefined) return false;
+  if (!operation.startsWith('owners.')) return (store as unknown as Record<string, unknown>)[operation] === method;
+  const owners = store.owners;
+  return owners === made?.owners && (owners as unknown as Record<string, unknown>)[operation.slice(7)] === method;
 }

@@ -38,7 +38,7 @@ export function createStoreBackend(store: SessionStore, settings: StoreBackendSe
   const idOf = hashKeysAtRest === false ? sameKey : hashSessionKey;
   const calls = new StoreCalls(store.name, storeTimeoutMs);
   const call = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
-    isInProcess(store) ? runInProcess(store.name, operation, fn) : calls.run(operation, fn);
+    isInProcess(store, operation) ? runInProcess(store.name, operation, fn) : calls.run(operation, fn);
   const keyCookie = (key: string) => [{ name: cookieName, value: key }];
 
   /**

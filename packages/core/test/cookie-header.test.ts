@@ -128,6 +128,49 @@ describe('serializeSetCookie', () => {
     );
   });
 
+  it('any sequence of attributes formats each as if it were the first (the last one kept is never stale)', () => {
+    const written = (value: string | null, a: CookieAttributes) =>
+      [
+        `n=${value ?? ''}`,
+        a.domain ? `; Domain=${a.domain}` : '',
+        `; Path=${a.path}`,
+        value === null
+          ? '; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0'
+          : (a.expires === null ? '' : `; Expires=${new Date(a.expires).toUTCString()}`) +
+            (a.maxAge === null ? '' : `; Max-Age=${Math.max(0, Math.floor(a.maxAge))}`),
+        a.secure ? '; Secure' : '',
+        a.httpOnly ? '; HttpOnly' : '',
+        a.sameSite ? `; SameSite=${a.sameSite}` : '',
+        a.partitioned ? '; Partitioned' : '',
+        a.priority ? `; Priority=${a.priority}` : '',
+      ].join('');
+    const attributes = fc.record({
+      domain: fc.constantFrom(undefined, 'a.example', 'b.example'),
+      path: fc.constantFrom('/', '/app'),
+      secure: fc.boolean(),
+      httpOnly: fc.boolean(),
+      sameSite: fc.constantFrom('Lax' as const, 'Strict' as const, 'None' as const, false as const),
+      partitioned: fc.boolean(),
+      priority: fc.constantFrom(undefined, 'Low' as const, 'High' as const),
+      maxAge: fc.constantFrom(null, 0, 60, 60.5, 1_209_600),
+      // Within two seconds of each other, so that neighbours often share a second (or just miss it).
+      expires: fc.option(fc.integer({ min: 1_700_000_000_000, max: 1_700_000_002_000 }), { nil: null }),
+    });
+    const fields = Object.keys(base).concat('domain', 'priority') as (keyof CookieAttributes)[];
+    // Each call changes one field of the one before (or none), so a stale comparison of any field shows.
+    const step = fc.tuple(fc.option(fc.constant('v'), { nil: null }), fc.constantFrom(...fields), attributes);
+    fc.assert(
+      fc.property(attributes, fc.array(step, { maxLength: 30 }), (first, steps) => {
+        let current: CookieAttributes = first;
+        for (const [value, field, next] of steps) {
+          current = { ...current, [field]: next[field] };
+          expect(serializeSetCookie('n', value, current)).toBe(written(value, current));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('floors Max-Age and never writes a negative one', () => {
     expect(serializeSetCookie('a', 'b', { ...base, maxAge: 1.9, expires: null })).toContain('Max-Age=1');
     expect(serializeSetCookie('a', 'b', { ...base, maxAge: -5, expires: null })).toContain('Max-Age=0');
