@@ -209,4 +209,3 @@ function checkAttribute(name: string, attribute: string, text: string | undefine
     );
   }
 }
-

@@ -12,7 +12,8 @@ const inProcess = new WeakMap<SessionStore, Made>();
 /** Declares that every operation of `store`, as made, does its work before returning its promise. */
 export function markInProcess(store: SessionStore): void {
   const methods = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(store)) if (typeof value === 'function') methods.set(name, value);
+  for (const [name, value] of Object.entries(store))
+    if (typeof value === 'function') methods.set(name, value);
   const owners = store.owners;
   if (owners) for (const [name, value] of Object.entries(owners)) methods.set(`owners.${name}`, value);
   inProcess.set(store, { owners, methods });
@@ -27,7 +28,10 @@ export function isInProcess(store: SessionStore, operation: string): boolean {
   const made = inProcess.get(store);
   const method = made?.methods.get(operation);
   if (method === undefined) return false;
-  if (!operation.startsWith('owners.')) return (store as unknown as Record<string, unknown>)[operation] === method;
+  if (!operation.startsWith('owners.'))
+    return (store as unknown as Record<string, unknown>)[operation] === method;
   const owners = store.owners;
-  return owners === made?.owners && (owners as unknown as Record<string, unknown>)[operation.slice(7)] === method;
+  return (
+    owners === made?.owners && (owners as unknown as Record<string, unknown>)[operation.slice(7)] === method
+  );
 }
