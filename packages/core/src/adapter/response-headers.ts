@@ -18,7 +18,14 @@ export interface HeaderSink {
  */
 export function applyCommit(result: CommitResult, sink: HeaderSink): void {
   const cookies = result.setCookie;
-  for (const value of cookies) sink.append('Set-Cookie', value);
+  // The first value is set when the response has none yet: Node's `appendHeader` would do just that, after
+  // checking the value once more (about a microsecond per header).
+  let absent = cookies.length > 0 && (sink.get('Set-Cookie') ?? undefined) === undefined;
+  for (const value of cookies) {
+    if (absent) sink.set('Set-Cookie', value);
+    else sink.append('Set-Cookie', value);
+    absent = false;
+  }
   const headers = result.headers;
   if (headers) for (const [name, value] of headers) sink.set(name, value);
   if (cookies.length > 0 || (headers !== undefined && headers.length > 0))

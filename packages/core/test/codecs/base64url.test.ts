@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from '../../src/codecs/base64url.js';
 
@@ -41,6 +42,31 @@ describe('decodeBase64Url', () => {
     ['a non-canonical last character (3 chars)', '__5'],
   ])('returns null for %s', (_label, text) => {
     expect(decodeBase64Url(text)).toBeNull();
+  });
+
+  it('accepts exactly the canonical unpadded base64url strings, whatever the characters', () => {
+    const canonical = (text: string) => {
+      if (text.length % 4 === 1 || !/^[A-Za-z0-9_-]*$/.test(text)) return false;
+      return Buffer.from(text, 'base64url').toString('base64url') === text;
+    };
+    const characters = fc.constantFrom(
+      ...'AZaz09-_+/=. \t\n%é😀\u0000\u00ff\ud800~!*'.split(''),
+      'Q',
+      'w',
+      '8',
+      // Outside ASCII, but with the low byte of a base64url character.
+      '\u0141',
+      '𮐭',
+    );
+    fc.assert(
+      fc.property(fc.array(characters, { maxLength: 24 }), (chars) => {
+        const text = chars.join('');
+        const decoded = decodeBase64Url(text);
+        expect(decoded !== null).toBe(canonical(text));
+        if (decoded) expect(encodeBase64Url(decoded)).toBe(text);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('returns null instead of throwing on a non-string', () => {
