@@ -132,6 +132,8 @@ const contextMembers: PropertyDescriptorMap = {
   },
 };
 const prepared = new WeakSet<object>();
+/** The prototype the last request's context had: an app's contexts all share one. */
+let lastPrepared: object | undefined;
 
 /**
  * Koa 2/3 middleware. Loads the session lazily on `await ctx.getSession()` (or before the downstream
@@ -153,10 +155,11 @@ export function session<Data extends SessionData = SessionData>(
       return;
     }
     const proto = Object.getPrototypeOf(ctx) as object;
-    if (!prepared.has(proto)) {
+    if (proto !== lastPrepared && !prepared.has(proto)) {
       Object.defineProperties(proto, contextMembers);
       prepared.add(proto);
     }
+    lastPrepared = proto;
     const exchange = new Exchange(ctx);
     const binding = adapter.open(ctx, exchange, exchange);
     ctx[bound] = binding as unknown as RequestBinding<SessionData>;

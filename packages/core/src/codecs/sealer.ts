@@ -24,7 +24,6 @@ const TAG_LENGTH = 16;
 /** First plaintext byte of a compressed payload; plain JSON always starts with `{` (0x7b). */
 const DEFLATED = 0x01;
 const OPEN_BRACE = 0x7b;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Options of {@link createSealer}. */
 export interface SealerOptions {
@@ -144,9 +143,10 @@ function decrypt(key: KeyObject, nonce: Buffer, body: Buffer, tag: Buffer, aad: 
 /** The JSON text inside a plaintext, or `null` when it is neither plain JSON nor bounded valid deflate. */
 function plaintextJson(plaintext: Buffer, maxBytes: number): string | null {
   try {
-    if (plaintext[0] === OPEN_BRACE) return utf8.decode(plaintext);
+    // Authenticated bytes, so they are the UTF-8 that `seal` wrote: no need to check them again as text.
+    if (plaintext[0] === OPEN_BRACE) return plaintext.toString();
     if (plaintext[0] !== DEFLATED) return null;
-    return utf8.decode(inflateRawSync(plaintext.subarray(1), { maxOutputLength: maxBytes }));
+    return inflateRawSync(plaintext.subarray(1), { maxOutputLength: maxBytes }).toString();
   } catch {
     return null;
   }

@@ -28,25 +28,29 @@ export interface StepContext {
 /** Carries out the step `decideCommit` chose, and gives the headers it implies. */
 export async function runCommitStep(step: CommitStep, context: StepContext): Promise<CommitResult> {
   const { core, record, contents, now, accessed } = context;
-  const result = (action: CommitAction, written: Written): CommitResult =>
-    cookieOutcome(core, context.cookie, action, accessed, written.cookies, written);
   switch (step) {
     case 'delete': {
       const cookies = core.backend.clear(record.opened);
       return cookieOutcome(core, context.cookie, 'delete', true, cookies, { maxAge: null, now: 0 });
     }
     case 'rotate':
-      return result('rotate', await cycle(core, record, contents, now, core.policy.rotationGrace));
+      return written(context, 'rotate', await cycle(core, record, contents, now, core.policy.rotationGrace));
     case 'save':
-      return result(
+      return written(
+        context,
         'save',
         await persist(core, record, contents, { delta: context.delta, now, final: true }),
       );
     case 'resend':
-      return result('save', record.owed as Written);
+      return written(context, 'save', record.owed as Written);
     case 'touch':
-      return result('touch', await touch(core, record, contents, now));
+      return written(context, 'touch', await touch(core, record, contents, now));
     default:
       return outcome(core, step, accessed);
   }
+}
+
+/** The headers of a step that wrote the record: its cookies, with the lifetime it was written with. */
+function written(context: StepContext, action: CommitAction, write: Written): CommitResult {
+  return cookieOutcome(context.core, context.cookie, action, context.accessed, write.cookies, write);
 }
