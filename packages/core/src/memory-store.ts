@@ -13,6 +13,7 @@ import type {
   SessionUpdate,
 } from './store/contract.js';
 import { applyMetaChange } from './store/record-change.js';
+import { storeFailure } from './timeout.js';
 
 export const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
   /** At most this many sessions; past it, expired ones go first, then the least recently used. */
@@ -50,17 +51,30 @@ function field(key: string, value: unknown): string | undefined {
   return json === undefined ? undefined : `${JSON.stringify(key)}:${json}`;
 }
 
-function fieldsOf(data: SessionData): Map<string, string> {
+const STORE_NAME = '@sess/core MemoryStore';
+
+/**
+ * The fields of `data`. A value JSON cannot hold (a BigInt, a cycle) fails as this store's
+ * `SessionStoreError`, which the backend passes on as it is: an in-process store reports its own failures.
+ */
+function fieldsOf(data: SessionData, operation: string): Map<string, string> {
   const fields = new Map<string, string>();
-  for (const key of Object.keys(data)) {
-    const text = field(key, data[key]);
-    if (text !== undefined) fields.set(key, text);
+  try {
+    for (const key of Object.keys(data)) {
+      const text = field(key, data[key]);
+      if (text !== undefined) fields.set(key, text);
+    }
+  } catch (error) {
+    throw storeFailure(STORE_NAME, operation, error);
   }
   return fields;
 }
 
 function jsonOf(entry: Entry): string {
-  entry.json ??= `{${[...entry.fields.values()].join(',')}}`;
+  if (entry.json !== undefined) return entry.json;
+  let json = '';
+  for (const text of entry.fields.values()) json = json === '' ? text : `${json},${text}`;
+  entry.json = `{${json}}`;
   return entry.json;
 }
 
@@ -186,7 +200,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   };
 
   const store: MemoryStore = {
-    name: '@sess/core MemoryStore',
+    name: STORE_NAME,
     capabilities: { delta: true, ownerIndex: true, nativeExpiry: false, expiryResolution: 'ms' },
     owners,
     get size() {
@@ -208,7 +222,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (live(id, now)) return false;
       makeRoom(now);
       put(id, {
-        fields: fieldsOf(value.data),
+        fields: fieldsOf(value.data, 'create'),
         json: undefined,
         expiresAt: value.expiresAt,
         meta: { ...value.meta },
@@ -220,13 +234,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (!entry) return false;
       const delta = update.delta;
       if (!delta) {
-        put(id, changed(entry, update.meta, fieldsOf(update.data)));
+        put(id, changed(entry, update.meta, fieldsOf(update.data, 'update')));
         return true;
       }
+      // Every value is encoded before any is applied: a failure leaves the record as it was.
+      const set = fieldsOf(delta.set, 'update');
       const fields = entry.fields;
       for (const key of delta.unset) fields.delete(key);
       for (const key of Object.keys(delta.set)) {
-        const text = field(key, delta.set[key]);
+        const text = set.get(key);
         if (text === undefined) fields.delete(key);
         else fields.set(key, text);
       }

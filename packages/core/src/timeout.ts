@@ -1,6 +1,7 @@
 import { isSessionError, SessionStoreError, SessionStoreTimeout } from './errors.js';
 
-function storeFailure(store: string, operation: string, error: unknown): unknown {
+/** `error` of `store`'s `operation` as a `SessionStoreError` (kept as it is when it is a `SessionError`). */
+export function storeFailure(store: string, operation: string, error: unknown): unknown {
   if (isSessionError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new SessionStoreError(`[${store}] ${operation} failed: ${reason}`, { operation, cause: error });
@@ -16,13 +17,12 @@ interface Pending {
 
 /**
  * Runs one operation of an in-process store (its work is done before it returns, so no deadline can pass
- * first): only its failures are turned into `SessionStoreError`, as {@link StoreCalls.run} does.
+ * first). Such a store reports its own failures as `SessionStoreError`, so its promise is handed back as it
+ * is, without a turn more to wait through; only a synchronous throw is turned into one here.
  */
 export function runInProcess<T>(store: string, operation: string, call: () => Promise<T>): Promise<T> {
   try {
-    return call().catch((error: unknown) => {
-      throw storeFailure(store, operation, error);
-    });
+    return call();
   } catch (error) {
     return Promise.reject(storeFailure(store, operation, error));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryStore } from '../src/index.js';
+import { createMemoryStore, SessionStoreError } from '../src/index.js';
 import type { MetaChange, RecordMeta, SessionRecord } from '../src/store/index.js';
 import { createTestClock } from '../src/testing.js';
 
@@ -75,6 +75,34 @@ describe('MemoryStore basics', () => {
     expect(store.peek(key('a'))).toEqual({ data: { a: 1, b: 2, d: 4 }, expiresAt: NOW + 9000, meta });
     await store.update(key('a'), { data: { only: true }, meta: setting(NOW + 9000, NOW + 5) });
     expect(store.peek(key('a'))?.data).toEqual({ only: true });
+  });
+
+  it('a value JSON cannot hold fails as SessionStoreError and leaves the record as it was', async () => {
+    const { store, record } = setup();
+    await store.create(key('a'), record({ a: 1, c: 1 }));
+    const before = store.peek(key('a'));
+    const failed = await store
+      .update(key('a'), {
+        data: {},
+        delta: { set: { a: 2, big: 10n }, unset: ['c'] },
+        meta: setting(NOW + 9000, NOW + 5),
+      })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(SessionStoreError);
+    expect(failed).toMatchObject({ operation: 'update', cause: expect.any(TypeError) });
+    expect((failed as Error).message).toContain('@sess/core MemoryStore');
+    expect(store.peek(key('a'))).toEqual(before);
+    // Nothing of the failed delta comes back with the next one.
+    await store.update(key('a'), {
+      data: {},
+      delta: { set: { d: 4 }, unset: [] },
+      meta: setting(NOW + 9000),
+    });
+    expect(store.peek(key('a'))?.data).toEqual({ a: 1, c: 1, d: 4 });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(store.create(key('b'), record({ cyclic }))).rejects.toMatchObject({ operation: 'create' });
+    expect(store.peek(key('b'))).toBeNull();
   });
 
   it('touch moves the expiry and lastSeenAt only', async () => {
