@@ -67,20 +67,29 @@ function bindingOf(request: FastifyRequest): RequestBinding<SessionData> | null 
   return (request as Carrier)[kBinding];
 }
 
-/** What the kit reads off the request: @fastify/cookie's parse when its hook ran first, or the header. */
-function factsOf(request: FastifyRequest): RequestFacts {
-  const cookies = (request as { cookies?: unknown }).cookies;
-  const facts: RequestFacts = {
-    header: (name) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    secure: () => request.protocol === 'https',
-  };
-  if (cookies !== null && typeof cookies === 'object')
-    facts.cookies = new ParsedCookies(cookies as Record<string, unknown>);
-  else facts.cookieHeader = request.headers.cookie;
-  return facts;
+/**
+ * What the kit reads off the request: @fastify/cookie's parse when its hook ran first, or the header. One
+ * object per request, its methods on the prototype: the kit calls them only when configured to.
+ */
+class FastifyFacts implements RequestFacts {
+  readonly cookies?: CookieJar;
+  readonly cookieHeader?: string | undefined;
+
+  constructor(readonly request: FastifyRequest) {
+    const cookies = (request as { cookies?: unknown }).cookies;
+    if (cookies !== null && typeof cookies === 'object')
+      this.cookies = new ParsedCookies(cookies as Record<string, unknown>);
+    else this.cookieHeader = request.headers.cookie;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.request.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  secure(): boolean {
+    return this.request.protocol === 'https';
+  }
 }
 
 function twice(): Error {
@@ -125,7 +134,7 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
   fastify.addHook('onRequest', (request, reply, next) => {
     // Registered in an enclosing scope after this one (so the check above could not see it).
     if ((request as Carrier)[kBinding] !== null) return next(twice());
-    const binding = adapter.open(request, factsOf(request), new ReplyAccess(reply));
+    const binding = adapter.open(request, new FastifyFacts(request), new ReplyAccess(reply));
     (request as Carrier)[kBinding] = binding;
     if (adapter.eager(request)) binding.getSession().then(() => next(), next);
     else next();

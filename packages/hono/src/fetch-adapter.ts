@@ -13,12 +13,24 @@ import {
  * TLS the URL says `http:`, so set `cookieSecure: true` there).
  */
 export function requestFacts(request: Request): RequestFacts {
-  const headers = request.headers;
-  return {
-    cookieHeader: headers.get('cookie'),
-    header: (name) => headers.get(name) ?? undefined,
-    secure: () => request.url.startsWith('https:'),
-  };
+  return new FetchFacts(request);
+}
+
+/** {@link requestFacts}: one object per request, its methods on the prototype (called only when configured). */
+class FetchFacts implements RequestFacts {
+  readonly cookieHeader: string | null;
+
+  constructor(readonly request: Request) {
+    this.cookieHeader = request.headers.get('cookie');
+  }
+
+  header(name: string): string | undefined {
+    return this.request.headers.get(name) ?? undefined;
+  }
+
+  secure(): boolean {
+    return this.request.url.startsWith('https:');
+  }
 }
 
 /**
