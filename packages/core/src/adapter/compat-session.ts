@@ -78,7 +78,8 @@ class CompatHandler<Data extends SessionData> implements ProxyHandler<Session<Da
     const member = memberOf(property, this.host.idioms);
     if (member !== undefined) return member.get(this as unknown as CompatHandler<SessionData>);
     if (isSessionMember(property)) {
-      const value = Reflect.get(target, property, target);
+      // The session itself as the receiver, as `Reflect.get(target, property, target)` would read it.
+      const value = (target as unknown as Record<string, unknown>)[property];
       return typeof value === 'function'
         ? this.bound(property, value as (...args: unknown[]) => unknown)
         : value;
