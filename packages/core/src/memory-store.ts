@@ -70,6 +70,15 @@ function fieldsOf(data: SessionData, operation: string): Map<string, string> {
   return fields;
 }
 
+/** The `"key":value` texts of `keys` of a delta, in order (undefined for a value JSON drops). */
+function encoded(keys: string[], set: SessionData): (string | undefined)[] {
+  try {
+    return keys.map((key) => field(key, set[key]));
+  } catch (error) {
+    throw storeFailure(STORE_NAME, 'update', error);
+  }
+}
+
 function jsonOf(entry: Entry): string {
   if (entry.json !== undefined) return entry.json;
   let json = '';
@@ -113,9 +122,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return entry;
   };
 
+  // The key used last, which is already at the end of the map's order: a load and then the update of the
+  // same session (one request) move it once, not twice.
+  let newest: string | undefined;
+  /** Stores `entry` under `id` as the most recently used. */
+  const use = (id: string, entry: Entry): void => {
+    if (id !== newest) {
+      entries.delete(id);
+      newest = id;
+    }
+    entries.set(id, entry);
+  };
+
   const remove = (id: string): Entry | undefined => {
     const entry = entries.get(id);
     if (!entry) return undefined;
+    if (id === newest) newest = undefined;
     entries.delete(id);
     if (entry.meta.owner !== undefined) byOwner.get(entry.meta.owner)?.delete(id);
     return entry;
@@ -126,8 +148,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     if (previous?.meta.owner !== undefined && previous.meta.owner !== entry.meta.owner) {
       byOwner.get(previous.meta.owner)?.delete(id);
     }
-    entries.delete(id);
-    entries.set(id, entry);
+    use(id, entry);
     if (entry.expiresAt < nextExpiry) nextExpiry = entry.expiresAt;
     if (entry.meta.owner !== undefined) {
       const ids = byOwner.get(entry.meta.owner) ?? new Set<string>();
@@ -213,8 +234,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async load(id: string) {
       const entry = live(id);
       if (!entry) return null;
-      entries.delete(id);
-      entries.set(id, entry);
+      use(id, entry);
       return record(entry);
     },
     async create(id: string, value: SessionRecord) {
@@ -238,11 +258,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return true;
       }
       // Every value is encoded before any is applied: a failure leaves the record as it was.
-      const set = fieldsOf(delta.set, 'update');
+      const keys = Object.keys(delta.set);
+      const texts = encoded(keys, delta.set);
       const fields = entry.fields;
       for (const key of delta.unset) fields.delete(key);
-      for (const key of Object.keys(delta.set)) {
-        const text = set.get(key);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const text = texts[i];
         if (text === undefined) fields.delete(key);
         else fields.set(key, text);
       }
@@ -266,6 +288,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async close() {
       entries.clear();
+      newest = undefined;
       byOwner.clear();
     },
   };

@@ -199,19 +199,39 @@ describe('MemoryStore bounds', () => {
       if (i % 3 === 0) {
         await store.load(older);
         use(older);
+        // A request's own update right after its load, as the manager does it.
+        if (i % 2 === 0) {
+          const delta = { set: { seen: i }, unset: [] };
+          await store.update(older, { data: {}, delta, meta: setting(NOW + 60_000) });
+        }
       } else if (i % 11 === 0) {
         await store.destroy(older);
         expected = expected.filter((other) => other !== older);
+      } else if (i % 5 === 0) {
+        await store.touch(older, setting(NOW + 60_000));
+        use(older);
+      } else if (i % 13 === 0 && older !== id) {
+        // The newest goes, then an older key is loaded twice.
+        await store.destroy(id);
+        expected = expected.filter((other) => other !== id);
+        await store.load(older);
+        await store.load(older);
+        use(older);
       }
     }
     expect(store.size).toBe(expected.length);
     for (const id of expected) expect(store.peek(id)).not.toBeNull();
-    // The next create evicts exactly the oldest.
-    while (store.size < 50) await store.create(key(`fill${store.size}`), record());
-    const oldest = [...expected][0] as string;
-    await store.create(key('last'), record());
-    expect(store.peek(oldest)).toBeNull();
-    expect(store.size).toBe(50);
+    // Filled up, each create then evicts exactly the oldest, in order.
+    while (store.size < 50) {
+      const id = key(`fill${store.size}x`);
+      await store.create(id, record());
+      use(id);
+    }
+    for (const [n, oldest] of [...expected].entries()) {
+      expect(await store.create(key(`last${n}x`), record())).toBe(true);
+      expect(store.peek(oldest)).toBeNull();
+      expect(store.size).toBe(50);
+    }
   });
 
   it('peek does not count as a use', async () => {
