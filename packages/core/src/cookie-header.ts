@@ -28,11 +28,12 @@ function cookieValue(header: string, start: number, end: number): string {
 }
 
 /**
- * Calls `each(nameStart, eq, end)` for every `name=value` segment of a header, in order, until it returns
- * true. Linear in the header: the next `=` is looked for once, not again from every segment (a header of
- * many segments without one would otherwise be searched to its end from each).
+ * Reads a header's `name=value` segments in order: returns the value of the first one named `wanted`, or,
+ * with `wanted` undefined, adds every name to `names`. Linear in the header: the next `=` is looked for
+ * once, not again from every segment (a header of many segments without one would otherwise be searched
+ * to its end from each).
  */
-function segments(header: string, each: (start: number, eq: number, end: number) => boolean): void {
+function readSegments(header: string, wanted: string | undefined, names?: Set<string>): string | undefined {
   let start = 0;
   let eq = header.indexOf('=');
   while (eq >= 0 && start < header.length) {
@@ -40,33 +41,31 @@ function segments(header: string, each: (start: number, eq: number, end: number)
     if (end < 0) end = header.length;
     if (eq < start) {
       eq = header.indexOf('=', start);
-      if (eq < 0) return;
+      if (eq < 0) break;
     }
-    if (eq > start && eq < end && each(start, eq, end)) return;
+    if (eq > start && eq < end) {
+      const name = header.slice(start, eq).trim();
+      if (wanted === undefined) {
+        if (name) names?.add(name);
+      } else if (name === wanted) {
+        return cookieValue(header, eq + 1, end);
+      }
+    }
     start = end + 1;
   }
+  return undefined;
 }
 
 /** The names of a header's cookies, each once, without reading their values. */
 function namesIn(header: string): Set<string> {
   const names = new Set<string>();
-  segments(header, (start, eq) => {
-    const name = header.slice(start, eq).trim();
-    if (name) names.add(name);
-    return false;
-  });
+  readSegments(header, undefined, names);
   return names;
 }
 
 /** The first cookie named `name` in a header, found without splitting the rest of it. */
 function scan(header: string, name: string): string | undefined {
-  let value: string | undefined;
-  segments(header, (start, eq, end) => {
-    if (header.slice(start, eq).trim() !== name) return false;
-    value = cookieValue(header, eq + 1, end);
-    return true;
-  });
-  return value;
+  return readSegments(header, name);
 }
 
 /**

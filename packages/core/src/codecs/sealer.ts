@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SessionConfigError } from '../errors.js';
-import { decodeBase64Url, encodeBase64Url } from './base64url.js';
+import { decodeBase64Url } from './base64url.js';
 import { assertSecretList, deriveKeys, type Secret } from './secrets.js';
 import { parseJsonSafely } from './serializer.js';
 
@@ -191,16 +191,18 @@ export function createSealer(options: SealerOptions): Sealer {
     if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) {
       throw new TypeError('[@sess/core] seal() needs iat and exp as whole seconds');
     }
-    const json = Buffer.from(JSON.stringify({ exp, iat, data }), 'utf8');
-    if (json.length > maxPlaintextBytes) {
+    const json = JSON.stringify({ exp, iat, data });
+    const jsonBytes = Buffer.byteLength(json, 'utf8');
+    if (jsonBytes > maxPlaintextBytes) {
       throw new RangeError(
-        `[@sess/core] the sealed session is ${json.length} bytes of JSON, over maxPlaintextBytes (${maxPlaintextBytes})`,
+        `[@sess/core] the sealed session is ${jsonBytes} bytes of JSON, over maxPlaintextBytes (${maxPlaintextBytes})`,
       );
     }
-    let plaintext = json;
+    // The JSON goes to the cipher as text (encoded as UTF-8 on the way in) unless compression shortens it.
+    let plaintext: string | Buffer = json;
     if (compress) {
       const deflated = deflateRawSync(json);
-      if (deflated.length + 1 < json.length) plaintext = Buffer.concat([Buffer.of(DEFLATED), deflated]);
+      if (deflated.length + 1 < jsonBytes) plaintext = Buffer.concat([Buffer.of(DEFLATED), deflated]);
     }
     const nonce = fixedNonce === undefined ? randomNonce() : Buffer.from(fixedNonce);
     if (nonce.length !== NONCE_LENGTH) throw new TypeError('[@sess/core] a fixture nonce must be 12 bytes');
@@ -210,7 +212,7 @@ export function createSealer(options: SealerOptions): Sealer {
     // One copy: the nonce, the ciphertext (`final()` adds no bytes in GCM, a stream mode) and the tag.
     const body = cipher.update(plaintext);
     const rest = cipher.final();
-    return SEALED_PREFIX + encodeBase64Url(Buffer.concat([nonce, body, rest, cipher.getAuthTag()]));
+    return SEALED_PREFIX + Buffer.concat([nonce, body, rest, cipher.getAuthTag()]).toString('base64url');
   }
 
   function open(token: string, openOptions: OpenOptions): OpenedSeal | null {
