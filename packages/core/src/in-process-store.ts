@@ -1,4 +1,5 @@
 import type { SessionStore } from './store/contract.js';
+import { storeFailure } from './timeout.js';
 
 /** The methods an in-process store was made with, by the operation names the backend gives its calls. */
 interface Made {
@@ -34,4 +35,17 @@ export function isInProcess(store: SessionStore, operation: string): boolean {
   return (
     owners === made?.owners && (owners as unknown as Record<string, unknown>)[operation.slice(7)] === method
   );
+}
+
+/**
+ * Runs one operation of an in-process store (its work is done before it returns, so no deadline can pass
+ * first). Such a store reports its own failures as `SessionStoreError`, so its promise is handed back as it
+ * is, without a turn more to wait through; only a synchronous throw is turned into one here.
+ */
+export function runInProcess<T>(store: string, operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return call();
+  } catch (error) {
+    return Promise.reject(storeFailure(store, operation, error));
+  }
 }

@@ -54,29 +54,27 @@ function field(key: string, value: unknown): string | undefined {
 const STORE_NAME = '@sess/core MemoryStore';
 
 /**
- * The fields of `data`. A value JSON cannot hold (a BigInt, a cycle) fails as this store's
- * `SessionStoreError`, which the backend passes on as it is: an in-process store reports its own failures.
+ * The `"key":value` texts of `keys` of `data`, in order (undefined for a value JSON drops). A value JSON
+ * cannot hold (a BigInt, a cycle) fails as this store's `SessionStoreError`, which the backend passes on as
+ * it is: an in-process store reports its own failures.
  */
-function fieldsOf(data: SessionData, operation: string): Map<string, string> {
-  const fields = new Map<string, string>();
+function encoded(keys: string[], data: SessionData, operation: string): (string | undefined)[] {
   try {
-    for (const key of Object.keys(data)) {
-      const text = field(key, data[key]);
-      if (text !== undefined) fields.set(key, text);
-    }
+    return keys.map((key) => field(key, data[key]));
   } catch (error) {
     throw storeFailure(STORE_NAME, operation, error);
   }
-  return fields;
 }
 
-/** The `"key":value` texts of `keys` of a delta, in order (undefined for a value JSON drops). */
-function encoded(keys: string[], set: SessionData): (string | undefined)[] {
-  try {
-    return keys.map((key) => field(key, set[key]));
-  } catch (error) {
-    throw storeFailure(STORE_NAME, 'update', error);
+function fieldsOf(data: SessionData, operation: string): Map<string, string> {
+  const keys = Object.keys(data);
+  const texts = encoded(keys, data, operation);
+  const fields = new Map<string, string>();
+  for (let i = 0; i < keys.length; i++) {
+    const text = texts[i];
+    if (text !== undefined) fields.set(keys[i] as string, text);
   }
+  return fields;
 }
 
 function jsonOf(entry: Entry): string {
@@ -259,7 +257,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
       // Every value is encoded before any is applied: a failure leaves the record as it was.
       const keys = Object.keys(delta.set);
-      const texts = encoded(keys, delta.set);
+      const texts = encoded(keys, delta.set, 'update');
       const fields = entry.fields;
       for (const key of delta.unset) fields.delete(key);
       for (let i = 0; i < keys.length; i++) {

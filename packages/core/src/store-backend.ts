@@ -1,5 +1,5 @@
 import { SessionError, SessionInterrupted } from './errors.js';
-import { isInProcess } from './in-process-store.js';
+import { isInProcess, runInProcess } from './in-process-store.js';
 import type {
   BackendWrite,
   CookieJar,
@@ -9,7 +9,7 @@ import type {
 } from './store/backend-contract.js';
 import type { OwnerIndex, RecordMeta, SessionRecord, SessionStore } from './store/contract.js';
 import { generateSessionKey, hashSessionKey, isValidSessionKey } from './store/session-key.js';
-import { runInProcess, StoreCalls } from './timeout.js';
+import { StoreCalls } from './timeout.js';
 
 /** How {@link createStoreBackend} wraps a store. */
 export interface StoreBackendSettings {
@@ -30,8 +30,9 @@ const sameKey = (key: string) => key;
 
 /**
  * Wraps a server store into the backend the manager talks to: the cookie carries the key, keys are
- * validated before any store I/O, collisions are retried, every call is bounded by a timeout, a logout
- * ends a whole rotation family, and (with `hashKeysAtRest`) the store sees only a hash of each key.
+ * validated before any store I/O, collisions are retried, every call is bounded by a timeout (core's
+ * in-process memory store's own calls, which settle before they return, skip the timer), a logout ends a
+ * whole rotation family, and (with `hashKeysAtRest`) the store sees only a hash of each key.
  */
 export function createStoreBackend(store: SessionStore, settings: StoreBackendSettings): SessionBackend {
   const { cookieName, storeTimeoutMs, hashKeysAtRest } = settings;

@@ -16,19 +16,6 @@ interface Pending {
 }
 
 /**
- * Runs one operation of an in-process store (its work is done before it returns, so no deadline can pass
- * first). Such a store reports its own failures as `SessionStoreError`, so its promise is handed back as it
- * is, without a turn more to wait through; only a synchronous throw is turned into one here.
- */
-export function runInProcess<T>(store: string, operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return call();
-  } catch (error) {
-    return Promise.reject(storeFailure(store, operation, error));
-  }
-}
-
-/**
  * Runs a store's operations with a deadline each, and turns driver failures into `SessionStoreError`
  * (keeping the driver's error as `cause`), so adapters can answer before headers are sent.
  *

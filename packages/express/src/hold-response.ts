@@ -1,5 +1,6 @@
 import { type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { mergeVary } from '@sess/core/adapter';
+import { perAppPrototype } from './app-prototype.js';
 
 type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 
@@ -146,26 +147,11 @@ function sharedPrototypeOf(res: ServerResponse): Record<PropertyKey, unknown> | 
   const own = Object.getPrototypeOf(res) as object | null;
   if (own === null || own === ServerResponse.prototype) return null;
   for (const method of METHODS) if (Object.hasOwn(res, method)) return null;
-  let shared = sharedByPrototype.get(own);
-  if (shared === undefined) {
-    shared = wrapOnPrototype(own);
-    sharedByPrototype.set(own, shared);
-  }
-  return shared;
+  return wrappedPrototypeOf(own);
 }
 
-/** What {@link sharedPrototypeOf} found for each app's response prototype: worked out once per app. */
-const sharedByPrototype = new WeakMap<object, Record<PropertyKey, unknown> | null>();
-
-/** Wraps the methods on the prototype just below `ServerResponse.prototype` above `start`, or null. */
-function wrapOnPrototype(start: object): Record<PropertyKey, unknown> | null {
-  let proto: object | null = start;
-  while (proto !== null) {
-    const next = Object.getPrototypeOf(proto) as object | null;
-    if (next === ServerResponse.prototype) break;
-    proto = next;
-  }
-  if (proto === null) return null;
+/** Wraps the methods on Express's response object, once per app, or null when another wrapper is there. */
+const wrappedPrototypeOf = perAppPrototype(ServerResponse.prototype, (proto) => {
   const shared = proto as Record<PropertyKey, unknown>;
   if (!Object.hasOwn(shared, wrapped)) {
     for (const method of METHODS) if (Object.hasOwn(shared, method)) return null;
@@ -182,7 +168,7 @@ function wrapOnPrototype(start: object): Record<PropertyKey, unknown> | null {
     Object.defineProperty(shared, wrapped, { value: true });
   }
   return shared;
-}
+});
 
 /**
  * Holds a Node response back until an async step has run before its headers go out. `writeHead`,

@@ -10,6 +10,7 @@ import {
   type RequestFacts,
   type ResponseAccess,
 } from '@sess/core/adapter';
+import { perAppPrototype } from './app-prototype.js';
 import { type HoldHooks, holdResponse } from './hold-response.js';
 
 /** `req.session`: the typed `Session`, data keys as properties, and express-session's methods and `cookie`. */
@@ -105,41 +106,23 @@ const fields: PropertyDescriptorMap = {
 };
 
 /**
- * Where to define the request fields, or null to define them on `req` itself. Express gives every request
- * its app's prototype (`Object.setPrototypeOf`), after which V8 builds a new hidden class for each property
- * added to the request (microseconds each, and slower reads afterwards). Under Express they go once on the
- * prototype just below `IncomingMessage.prototype` (Express's own request object, shared by every app and
- * sub-app) and read the request's binding from a WeakMap.
+ * Where to define the request fields, or null to define them on `req` itself: under Express, once on its
+ * request object (see `app-prototype.ts`), where they read the request's binding from a WeakMap.
  */
 function sharedPrototypeOf(req: IncomingMessage): object | null {
   const own = Object.getPrototypeOf(req) as object | null;
   if (own === null || own === IncomingMessage.prototype || Object.hasOwn(req, 'session')) return null;
-  let shared = sharedByPrototype.get(own);
-  if (shared === undefined) {
-    shared = installOnPrototype(own);
-    sharedByPrototype.set(own, shared);
-  }
-  return shared;
+  return fieldsPrototypeOf(own);
 }
 
-/** What {@link sharedPrototypeOf} found for each app's request prototype: worked out once per app. */
-const sharedByPrototype = new WeakMap<object, object | null>();
-
-/** Defines the fields on the prototype just below `IncomingMessage.prototype` above `proto`, or null. */
-function installOnPrototype(start: object): object | null {
-  let proto: object | null = start;
-  while (proto !== null) {
-    const next = Object.getPrototypeOf(proto) as object | null;
-    if (next === IncomingMessage.prototype) break;
-    proto = next;
-  }
-  if (proto === null) return null;
+/** Defines the fields on Express's request object, once per app, or null when another library has them. */
+const fieldsPrototypeOf = perAppPrototype(IncomingMessage.prototype, (proto) => {
   if (Object.hasOwn(proto, installed)) return proto;
   if (['session', 'getSession', 'sessionID'].some((name) => Object.hasOwn(proto, name))) return null;
   Object.defineProperties(proto, fields);
   Object.defineProperty(proto, installed, { value: true });
   return proto;
-}
+});
 
 /**
  * One request through the middleware, as one object: what the kit reads off the request (`RequestFacts`),
