@@ -45,6 +45,13 @@ export function tableOptionSpecs(defaultTable: string) {
     migrate: option.oneOf(['manual', 'on-first-use'] as const, { default: 'manual' }),
     /** How many expired rows one `DELETE` of `clearExpired()` removes, so no statement holds locks for long. */
     batchSize: option.integer({ default: 1000, min: 1, max: MAX_BATCH }),
+    /**
+     * Send each statement as a named prepared statement (pg's `{ name, text, values }`), so PostgreSQL parses and
+     * plans it once per connection instead of at every request. Pass `false` for a pool-like object whose
+     * `query()` takes only `(text, values)`, or behind PgBouncer in transaction mode without
+     * `max_prepared_statements` (PgBouncer before 1.21 cannot keep them).
+     */
+    preparedStatements: option.boolean({ default: true }),
   };
 }
 

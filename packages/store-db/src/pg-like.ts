@@ -10,6 +10,14 @@ export interface PgQueryResultLike {
  * A `pg.Pool`, a connected `pg.Client` and a `PoolClient` all satisfy it; the `Pool` is the usual choice.
  */
 export interface PgPoolLike {
-  /** Runs one statement. Without `values` the text may hold several statements (one implicit transaction). */
-  query(text: string, values?: unknown[]): Promise<PgQueryResultLike>;
+  /**
+   * Runs one statement: given as text (without `values` the text may hold several statements, one implicit
+   * transaction), or as pg's query config, whose `name` makes it a prepared statement of that name on the
+   * connection (parsed and planned on first use, then reused). A pool-like object that cannot take a config
+   * needs the store option `preparedStatements: false`.
+   */
+  query(
+    textOrConfig: string | { name: string; text: string; values: unknown[] },
+    values?: unknown[],
+  ): Promise<PgQueryResultLike>;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SessionStoreError } from '@sess/core';
 import { STORE_NAME } from './options.js';
 import type { PgPoolLike, PgQueryResultLike } from './pg-like.js';
@@ -13,16 +14,39 @@ export interface QueryRunner {
   migrate(): Promise<void>;
 }
 
+/** How a runner sends its statements. */
+export interface RunnerSettings {
+  migration: string;
+  mode: 'manual' | 'on-first-use';
+  /** Appended to the error of a statement that found no table. */
+  missingTableHint: string;
+  /** Whether statements go as named prepared statements. */
+  prepared: boolean;
+}
+
 /**
- * A runner over `pool`. With `'on-first-use'` the first statement waits for `migration` (once; again after a
- * failure). `missingTableHint` is appended to the error of a statement that found no table.
+ * The name of the prepared statement of `text`: derived from the text alone, so equal texts share a name on a
+ * connection and different texts (another table, another store on the same pool) never do.
  */
-export function createQueryRunner(
-  pool: PgPoolLike,
-  migration: string,
-  mode: 'manual' | 'on-first-use',
-  missingTableHint: string,
-): QueryRunner {
+const preparedName = (text: string): string =>
+  `sess_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+
+/**
+ * A runner over `pool`. With `'on-first-use'` the first statement waits for the migration (once; again after a
+ * failure). Prepared, each statement is sent under its {@link preparedName} (computed once per text).
+ */
+export function createQueryRunner(pool: PgPoolLike, settings: RunnerSettings): QueryRunner {
+  const { migration, mode, missingTableHint, prepared } = settings;
+  const names = new Map<string, string>();
+  const send = (text: string, values: unknown[]): Promise<PgQueryResultLike> => {
+    if (!prepared) return pool.query(text, values);
+    let name = names.get(text);
+    if (name === undefined) {
+      name = preparedName(text);
+      names.set(text, name);
+    }
+    return pool.query({ name, text, values });
+  };
   let migrated: Promise<void> | undefined;
   const ready = (): Promise<void> | undefined => {
     if (mode === 'manual') return undefined;
@@ -49,8 +73,9 @@ export function createQueryRunner(
   return {
     async run(operation: string, text: string, values: unknown[]): Promise<PgQueryResultLike> {
       try {
-        await ready();
-        return await pool.query(text, values);
+        const migration = ready();
+        if (migration) await migration;
+        return await send(text, values);
       } catch (error) {
         throw storeError(operation, error);
       }

@@ -30,6 +30,7 @@ export interface TableSettings {
   clock: Clock;
   migrate: 'manual' | 'on-first-use';
   batchSize: number;
+  preparedStatements: boolean;
 }
 
 /** The validated name of an option value `tableName` that its spec already checked. */
@@ -43,12 +44,12 @@ export const tableOf = (settings: TableSettings): TableName =>
  */
 export function createRowStore(pool: PgPoolLike, format: RowFormat, settings: TableSettings): RowStore {
   const { clock, batchSize } = settings;
-  const { run, migrate } = createQueryRunner(
-    pool,
-    format.migration,
-    settings.migrate,
-    format.missingTableHint,
-  );
+  const { run, migrate } = createQueryRunner(pool, {
+    migration: format.migration,
+    mode: settings.migrate,
+    missingTableHint: format.missingTableHint,
+    prepared: settings.preparedStatements,
+  });
   const exec = (operation: string, query: { text: string; values: unknown[] }) =>
     run(operation, query.text, query.values);
 

@@ -34,9 +34,9 @@ export function countingPool(pool: PgPoolLike): PgPoolLike & { statements: strin
   const statements: string[] = [];
   return {
     statements,
-    query(text: string, values?: unknown[]) {
-      statements.push(text);
-      return pool.query(text, values);
+    query(textOrConfig, values) {
+      statements.push(typeof textOrConfig === 'string' ? textOrConfig : textOrConfig.text);
+      return pool.query(textOrConfig, values);
     },
   };
 }

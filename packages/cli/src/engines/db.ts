@@ -55,8 +55,12 @@ export async function openDb(
 
   let onResult: ((result: PgQueryResultLike) => void) | undefined;
   const observed: PgPoolLike = {
-    async query(text: string, values?: unknown[]) {
-      const result = await (values === undefined ? pool.query(text) : pool.query(text, values));
+    async query(textOrConfig, values) {
+      const result = await (typeof textOrConfig !== 'string'
+        ? pool.query(textOrConfig)
+        : values === undefined
+          ? pool.query(textOrConfig)
+          : pool.query(textOrConfig, values));
       onResult?.(result as PgQueryResultLike);
       return result as PgQueryResultLike;
     },
