@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, unlinkSync } from 'node:fs';
 import { open, unlink, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { closeFd, fchmodFd, fstatFd, fsyncFd, futimesFd, openFd, readToEnd, writeAll } from './fd.js';
 import type { EncodedFile, StoredFile } from './file-format.js';
 
 // O_NOFOLLOW where the platform has it: a session path is never a symlink we made.
@@ -38,21 +40,40 @@ export function parseTransientName(name: string): { base: string; createdAt: num
   return { base: match[1], createdAt: Number.parseInt(match[2], 36) };
 }
 
-/** Reads a file (never through a symlink) with its mtime; null when it does not exist. */
-export async function readStoredFile(file: string): Promise<StoredFile | null> {
-  let handle: Awaited<ReturnType<typeof open>>;
+/** Opens `file` for reading, never through a symlink; null when it does not exist. */
+async function openToRead(file: string): Promise<number | null> {
   try {
-    handle = await open(file, READ_FLAGS);
+    return await openFd(file, READ_FLAGS);
   } catch (error) {
     if (isAbsent(error)) return null;
     throw error;
   }
+}
+
+/** Reads a file (never through a symlink) with its mtime; null when it does not exist. */
+export async function readStoredFile(file: string): Promise<StoredFile | null> {
+  const fd = await openToRead(file);
+  if (fd === null) return null;
   try {
-    const stats = await handle.stat();
+    const stats = await fstatFd(fd);
     if (!stats.isFile()) return null;
-    return { content: await handle.readFile(), mtimeMs: stats.mtimeMs };
+    return { content: await readToEnd(fd, stats.size), mtimeMs: stats.mtimeMs };
   } finally {
-    await handle.close();
+    await closeFd(fd);
+  }
+}
+
+/**
+ * Whether `file` holds exactly `expected` (false when it is absent): an open, one read, a close. The check a
+ * lock holder makes that its lock file is still its own.
+ */
+export async function fileHolds(file: string, expected: Buffer): Promise<boolean> {
+  const fd = await openToRead(file);
+  if (fd === null) return false;
+  try {
+    return (await readToEnd(fd, expected.length)).equals(expected);
+  } finally {
+    await closeFd(fd);
   }
 }
 
@@ -69,6 +90,35 @@ export async function unlinkQuietly(file: string): Promise<void> {
 export interface WriteOptions {
   mode: number;
   fsync: boolean;
+  /** Whether `mode` must be set after creation because the umask takes bits off it ({@link umaskAlters}). */
+  chmod: boolean;
+}
+
+/**
+ * Whether the process's umask takes bits off `mode` for a file created in `directory`, found once at start-up
+ * by creating and removing a probe file there: when it does not, a new file has its mode from `open()` and
+ * needs no `fchmod()`. When the probe cannot be made, the answer is yes (setting the mode is always right).
+ */
+export function umaskAlters(directory: string, base: string, mode: number): boolean {
+  const probe = path.join(directory, transientName(base));
+  let fd: number;
+  try {
+    fd = openSync(probe, CREATE_FLAGS, mode);
+  } catch {
+    return true;
+  }
+  try {
+    return (fstatSync(fd).mode & 0o7777) !== mode;
+  } catch {
+    return true;
+  } finally {
+    closeSync(fd);
+    try {
+      unlinkSync(probe);
+    } catch {
+      // A probe left behind is a transient file: the next sweep removes it once it is an hour old.
+    }
+  }
 }
 
 /**
@@ -76,22 +126,26 @@ export interface WriteOptions {
  * umask, the content, the mtime, and an fsync when asked. A failed write removes what it created.
  */
 export async function writeNewFile(file: string, encoded: EncodedFile, options: WriteOptions): Promise<void> {
-  const handle = await open(file, CREATE_FLAGS, options.mode);
+  const fd = await openFd(file, CREATE_FLAGS, options.mode);
+  // A descriptor is closed once only: after a close, even a failed one, its number may belong to another file.
+  let open = true;
   try {
-    await handle.chmod(options.mode);
-    await handle.writeFile(encoded.content);
+    if (options.chmod) await fchmodFd(fd, options.mode);
+    const { content } = encoded;
+    await writeAll(fd, typeof content === 'string' ? Buffer.from(content) : content);
     const mtime = encoded.mtimeMs;
     if (Number.isFinite(mtime) && mtime >= 0 && mtime <= MAX_MTIME_MS) {
       // The mtime is a hint for sweeps (never the truth about expiry): a file system that cannot
       // store this instant keeps the write time, which only makes a sweep read the file.
-      await handle.utimes(Date.now() / 1000, mtime / 1000).catch((error: unknown) => {
+      await futimesFd(fd, Date.now() / 1000, mtime / 1000).catch((error: unknown) => {
         if (!['EINVAL', 'EOVERFLOW'].includes(errorCode(error) ?? '')) throw error;
       });
     }
-    if (options.fsync) await handle.sync();
-    await handle.close();
+    if (options.fsync) await fsyncFd(fd);
+    open = false;
+    await closeFd(fd);
   } catch (error) {
-    await handle.close().catch(() => undefined);
+    if (open) await closeFd(fd).catch(() => undefined);
     await unlinkQuietly(file);
     throw error;
   }

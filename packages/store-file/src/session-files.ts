@@ -10,6 +10,7 @@ import {
   setMtime,
   syncDirectory,
   transientName,
+  umaskAlters,
   unlinkQuietly,
   writeNewFile,
 } from './file-io.js';
@@ -75,7 +76,11 @@ function lostLock(operation: string): SessionStoreError {
 export function sessionFiles(settings: ResolvedFileStoreOptions, policy: DirectoryPolicy): SessionFiles {
   const { directory, prefix, format, clock, fsync, fileMode, lockTimeoutMs, lockStaleMs } = settings;
   const queue = new KeyQueue();
-  const writeOptions = { mode: fileMode, fsync };
+  // The umask may change while the app runs, and the usual ones (022, 077) take group and other bits: a mode
+  // with any of those is set on every file. An owner-only mode (the default 0600) is set only when the umask
+  // at start-up already took bits off it; no write then pays an fchmod.
+  const chmod = (fileMode & 0o077) !== 0 || umaskAlters(directory, prefix, fileMode);
+  const writeOptions = { mode: fileMode, fsync, chmod };
   const fileOf = (id: string): string => path.join(directory, prefix + id);
   const transient = (id: string) => (): string => path.join(directory, transientName(prefix + id));
 
@@ -162,6 +167,7 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
           lockPath: `${fileOf(id)}.lock`,
           transient: transient(id),
           mode: fileMode,
+          chmod,
           staleMs: lockStaleMs,
           deadline,
           operation,

@@ -3,7 +3,7 @@ import { link, readFile, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionStoreError } from '@sess/core';
-import { errorCode, isAbsent, readStoredFile, unlinkQuietly, writeNewFile } from './file-io.js';
+import { errorCode, fileHolds, isAbsent, readStoredFile, unlinkQuietly, writeNewFile } from './file-io.js';
 
 const STORE_NAME = '@sess/store-file';
 const HOST = hostname();
@@ -30,10 +30,12 @@ export interface LockState {
 export interface LockRequest {
   /** The lock file: `<session file>.lock`. */
   lockPath: string;
-  /** A fresh transient path in the same directory, for writing the lock before it is linked in. */
+  /** A fresh transient path in the same directory, where a stale lock is moved to be broken. */
   transient: () => string;
   /** Permission bits of the lock file (the store's `fileMode`, so every writer can read it). */
   mode: number;
+  /** Whether the umask takes bits off `mode`, so it must be set after creation. */
+  chmod: boolean;
   staleMs: number;
   /** Give up (with `STORE_TIMEOUT`) once a live lock is still held at this instant (real ms). */
   deadline: number;
@@ -112,18 +114,19 @@ export async function breakLock(lockPath: string, judged: Buffer, grave: string)
   }
 }
 
+/**
+ * Creates the lock file exclusively (`O_EXCL`: it fails when the lock exists) and writes the owner into it.
+ * Another process may read it empty or half-written for a moment: content that is not an owner counts by
+ * the file's age, and a lock being written is young, so it is respected.
+ */
 async function createLockFile(request: LockRequest, content: Buffer): Promise<boolean> {
-  // Written whole under a transient name, then linked in: nobody ever reads a half-written lock.
-  const temp = request.transient();
-  await writeNewFile(temp, { content, mtimeMs: Number.NaN }, { mode: request.mode, fsync: false });
+  const options = { mode: request.mode, fsync: false, chmod: request.chmod };
   try {
-    await link(temp, request.lockPath);
+    await writeNewFile(request.lockPath, { content, mtimeMs: Number.NaN }, options);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
-  } finally {
-    await unlinkQuietly(temp);
   }
 }
 
@@ -137,13 +140,14 @@ function busy(request: LockRequest, state: LockState | null): SessionStoreError 
 }
 
 /**
- * Takes the lock of one session: an `O_EXCL`-style exclusive link of `<file>.lock` holding the owner's
- * pid, host and time. Waits with growing pauses while a live lock is held, breaks stale ones, and
- * resolves null when the directory is gone (so the session is too).
+ * Takes the lock of one session: `<file>.lock`, created exclusively, holding the owner's pid, host and
+ * time. Waits with growing pauses while a live lock is held, breaks stale ones, and resolves null when the
+ * directory is gone (so the session is too).
  */
 export async function acquireLock(request: LockRequest): Promise<HeldLock | null> {
   const token = randomBytes(8).toString('hex');
   let pause = 1;
+  let retried = false;
   for (;;) {
     // Stamped at each attempt, so a lock won after a long wait is not born old.
     const owner: LockOwner = { pid: process.pid, host: HOST, at: Date.now(), token };
@@ -159,22 +163,22 @@ export async function acquireLock(request: LockRequest): Promise<HeldLock | null
       await breakLock(request.lockPath, state.raw, request.transient());
       continue;
     }
+    // The lock went away between the attempt and the look (released, or broken by a sweep): try again at
+    // once, even past the deadline. Once per pause, so a lock path that is no file cannot make this spin.
+    if (state === null && !retried) {
+      retried = true;
+      continue;
+    }
     const left = request.deadline - Date.now();
     if (left <= 0) throw busy(request, state);
     await sleep(Math.min(pause * (0.5 + Math.random()), left));
     pause = Math.min(pause * 2, MAX_PAUSE_MS);
+    retried = false;
   }
 }
 
 function heldLock(lockPath: string, content: Buffer): HeldLock {
-  const stillHeld = async (): Promise<boolean> => {
-    try {
-      return (await readFile(lockPath)).equals(content);
-    } catch (error) {
-      if (isAbsent(error)) return false;
-      throw error;
-    }
-  };
+  const stillHeld = (): Promise<boolean> => fileHolds(lockPath, content);
   return {
     stillHeld,
     async release() {

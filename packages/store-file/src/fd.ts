@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+
+/**
+ * File-descriptor calls as promises, on Node's callback API. A `FileHandle` (`fs/promises.open`) costs about
+ * twice the CPU per open-read-close of these: a store reads and writes a few small files per request, so the
+ * difference is most of its own cost.
+ */
+
+const settle =
+  <T>(resolve: (value: T) => void, reject: (error: unknown) => void) =>
+  (error: NodeJS.ErrnoException | null, value: T): void => {
+    if (error) reject(error);
+    else resolve(value);
+  };
+
+export const openFd = (path: string, flags: number, mode?: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.open(path, flags, mode, settle(resolve, reject)));
+
+export const fstatFd = (fd: number): Promise<fs.Stats> =>
+  new Promise((resolve, reject) => fs.fstat(fd, settle(resolve, reject)));
+
+export const closeFd = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.close(fd, (error) => (error ? reject(error) : resolve())));
+
+export const fchmodFd = (fd: number, mode: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fchmod(fd, mode, (error) => (error ? reject(error) : resolve())));
+
+export const futimesFd = (fd: number, atime: number, mtime: number): Promise<void> =>
+  new Promise((resolve, reject) =>
+    fs.futimes(fd, atime, mtime, (error) => (error ? reject(error) : resolve())),
+  );
+
+export const fsyncFd = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+
+const readAt = (fd: number, buffer: Buffer, offset: number): Promise<number> =>
+  new Promise((resolve, reject) =>
+    fs.read(fd, buffer, offset, buffer.length - offset, offset, settle(resolve, reject)),
+  );
+
+const writeAt = (fd: number, bytes: Uint8Array, offset: number): Promise<number> =>
+  new Promise((resolve, reject) =>
+    fs.write(fd, bytes, offset, bytes.length - offset, offset, settle(resolve, reject)),
+  );
+
+/**
+ * Reads from the start of `fd` to its end, expecting about `sizeHint` bytes: one read when the hint is right
+ * (a short read of a regular file is its end), more when the file is longer than the hint.
+ */
+export async function readToEnd(fd: number, sizeHint: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(sizeHint + 1);
+  let length = 0;
+  for (;;) {
+    const read = await readAt(fd, buffer, length);
+    length += read;
+    if (length < buffer.length) return buffer.subarray(0, length);
+    const grown = Buffer.allocUnsafe(buffer.length * 2);
+    buffer.copy(grown);
+    buffer = grown;
+  }
+}
+
+/** Writes all of `bytes` at the start of `fd`. */
+export async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await writeAt(fd, bytes, written);
+}
