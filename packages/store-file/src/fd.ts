@@ -6,11 +6,12 @@ import fs from 'node:fs';
  * difference is most of its own cost.
  */
 
+/** A Node callback that settles a promise: rejects with the error, else resolves with the first result. */
 const settle =
   <T>(resolve: (value: T) => void, reject: (error: unknown) => void) =>
-  (error: NodeJS.ErrnoException | null, value: T): void => {
+  (error: NodeJS.ErrnoException | null, value?: T): void => {
     if (error) reject(error);
-    else resolve(value);
+    else resolve(value as T);
   };
 
 export const openFd = (path: string, flags: number, mode?: number): Promise<number> =>
@@ -20,32 +21,24 @@ export const fstatFd = (fd: number): Promise<fs.Stats> =>
   new Promise((resolve, reject) => fs.fstat(fd, settle(resolve, reject)));
 
 export const closeFd = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => fs.close(fd, (error) => (error ? reject(error) : resolve())));
+  new Promise((resolve, reject) => fs.close(fd, settle(resolve, reject)));
 
 export const fchmodFd = (fd: number, mode: number): Promise<void> =>
-  new Promise((resolve, reject) => fs.fchmod(fd, mode, (error) => (error ? reject(error) : resolve())));
+  new Promise((resolve, reject) => fs.fchmod(fd, mode, settle(resolve, reject)));
 
 export const futimesFd = (fd: number, atime: number, mtime: number): Promise<void> =>
-  new Promise((resolve, reject) =>
-    fs.futimes(fd, atime, mtime, (error) => (error ? reject(error) : resolve())),
-  );
+  new Promise((resolve, reject) => fs.futimes(fd, atime, mtime, settle(resolve, reject)));
 
 export const fsyncFd = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+  new Promise((resolve, reject) => fs.fsync(fd, settle(resolve, reject)));
 
 // Vectored calls with one buffer: the same system call, and no argument of theirs reads like a path or data
 // (tools that watch `node:fs` calls for the paths they touch record strings and buffers among the first two).
 const readAt = (fd: number, buffer: Buffer, offset: number): Promise<number> =>
-  new Promise((resolve, reject) =>
-    fs.readv(fd, [buffer.subarray(offset)], offset, (error, read) => (error ? reject(error) : resolve(read))),
-  );
+  new Promise((resolve, reject) => fs.readv(fd, [buffer.subarray(offset)], offset, settle(resolve, reject)));
 
 const writeAt = (fd: number, bytes: Uint8Array, offset: number): Promise<number> =>
-  new Promise((resolve, reject) =>
-    fs.writev(fd, [bytes.subarray(offset)], offset, (error, written) =>
-      error ? reject(error) : resolve(written),
-    ),
-  );
+  new Promise((resolve, reject) => fs.writev(fd, [bytes.subarray(offset)], offset, settle(resolve, reject)));
 
 /**
  * Reads from the start of `fd` to its end, expecting about `sizeHint` bytes: one read when the hint is right

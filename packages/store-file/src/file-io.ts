@@ -116,7 +116,7 @@ export function umaskAlters(directory: string, base: string, mode: number): bool
     try {
       unlinkSync(probe);
     } catch {
-      // A probe left behind is a transient file: the next sweep removes it once it is an hour old.
+      // A probe that cannot be removed stays: its name is no record id, so nothing ever reads it as a session.
     }
   }
 }

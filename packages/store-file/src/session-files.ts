@@ -81,6 +81,7 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
   // at start-up already took bits off it; no write then pays an fchmod.
   const chmod = (fileMode & 0o077) !== 0 || umaskAlters(directory, prefix, fileMode);
   const writeOptions = { mode: fileMode, fsync, chmod };
+  const lockWriteOptions = { ...writeOptions, fsync: false };
   const fileOf = (id: string): string => path.join(directory, prefix + id);
   const transient = (id: string) => (): string => path.join(directory, transientName(prefix + id));
 
@@ -166,8 +167,7 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
         const lock = await acquireLock({
           lockPath: `${fileOf(id)}.lock`,
           transient: transient(id),
-          mode: fileMode,
-          chmod,
+          write: lockWriteOptions,
           staleMs: lockStaleMs,
           deadline,
           operation,

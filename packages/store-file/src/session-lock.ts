@@ -3,7 +3,15 @@ import { link, readFile, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionStoreError } from '@sess/core';
-import { errorCode, fileHolds, isAbsent, readStoredFile, unlinkQuietly, writeNewFile } from './file-io.js';
+import {
+  errorCode,
+  fileHolds,
+  isAbsent,
+  readStoredFile,
+  unlinkQuietly,
+  type WriteOptions,
+  writeNewFile,
+} from './file-io.js';
 
 const STORE_NAME = '@sess/store-file';
 const HOST = hostname();
@@ -32,10 +40,8 @@ export interface LockRequest {
   lockPath: string;
   /** A fresh transient path in the same directory, for writing the lock before it is linked in. */
   transient: () => string;
-  /** Permission bits of the lock file (the store's `fileMode`, so every writer can read it). */
-  mode: number;
-  /** Whether the umask takes bits off `mode`, so it must be set after creation. */
-  chmod: boolean;
+  /** How the lock file is written: the store's `fileMode` (so every writer can read it), never an fsync. */
+  write: WriteOptions;
   staleMs: number;
   /** Give up (with `STORE_TIMEOUT`) once a live lock is still held at this instant (real ms). */
   deadline: number;
@@ -118,11 +124,7 @@ async function createLockFile(request: LockRequest, content: Buffer): Promise<bo
   // Written whole under a transient name, then linked in: nobody ever reads a half-written lock, so a lock
   // always names its owner, and one whose owner died is broken at once.
   const temp = request.transient();
-  await writeNewFile(
-    temp,
-    { content, mtimeMs: Number.NaN },
-    { mode: request.mode, fsync: false, chmod: request.chmod },
-  );
+  await writeNewFile(temp, { content, mtimeMs: Number.NaN }, request.write);
   try {
     await link(temp, request.lockPath);
     return true;

@@ -41,8 +41,7 @@ describe('a lock released between the attempt and the look', () => {
     const held = await acquireLock({
       lockPath,
       transient: () => path.join(directory, `vanishing.${temps++}-000000000000.tmp`),
-      mode: 0o600,
-      chmod: false,
+      write: { mode: 0o600, fsync: false, chmod: false },
       staleMs: 10_000,
       deadline: Date.now(),
       operation: 'clearExpired',

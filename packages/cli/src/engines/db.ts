@@ -56,11 +56,7 @@ export async function openDb(
   let onResult: ((result: PgQueryResultLike) => void) | undefined;
   const observed: PgPoolLike = {
     async query(textOrConfig, values) {
-      const result = await (typeof textOrConfig !== 'string'
-        ? pool.query(textOrConfig)
-        : values === undefined
-          ? pool.query(textOrConfig)
-          : pool.query(textOrConfig, values));
+      const result = await pool.query(textOrConfig, values);
       onResult?.(result as PgQueryResultLike);
       return result as PgQueryResultLike;
     },
