@@ -5,6 +5,8 @@ import { Buffer } from 'node:buffer';
  * which is the form Django's `urlsafe_b64encode(...).rstrip(b"=")` and the sealed cookie use.
  */
 export function encodeBase64Url(bytes: Uint8Array | string): string {
+  // A Buffer (what the codecs hand over) is encoded as it is, without a second view of its memory.
+  if (Buffer.isBuffer(bytes)) return bytes.toString('base64url');
   const buffer =
     typeof bytes === 'string'
       ? Buffer.from(bytes, 'utf8')

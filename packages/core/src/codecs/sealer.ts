@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SessionConfigError } from '../errors.js';
-import { decodeBase64Url } from './base64url.js';
+import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import { assertSecretList, deriveKeys, type Secret } from './secrets.js';
 import { parseJsonSafely } from './serializer.js';
 
@@ -212,7 +212,7 @@ export function createSealer(options: SealerOptions): Sealer {
     // One copy: the nonce, the ciphertext (`final()` adds no bytes in GCM, a stream mode) and the tag.
     const body = cipher.update(plaintext);
     const rest = cipher.final();
-    return SEALED_PREFIX + Buffer.concat([nonce, body, rest, cipher.getAuthTag()]).toString('base64url');
+    return SEALED_PREFIX + encodeBase64Url(Buffer.concat([nonce, body, rest, cipher.getAuthTag()]));
   }
 
   function open(token: string, openOptions: OpenOptions): OpenedSeal | null {
