@@ -38,7 +38,7 @@ const HELP = `Usage: pnpm --filter @sess/bench bench [options]
   --no-ops             skip the store round-trip counts
   --ops-only           only the store round-trip counts
   --no-pin             do not pin processes to cores
-  --profile            CPU-profile each selected contender on the returning mix (writes profiles/)
+  --profile            CPU-profile each selected contender on the first of --mixes (writes profiles/)
   --out NAME           results/NAME.{json,svg,md} (default: latest for a full run, partial otherwise)
   --strict             exit 1 when a target fails
 Contenders: ${LINEUP.map((c) => c.id).join(', ')}`;
@@ -256,10 +256,11 @@ async function profile(spec: ContenderSpec, servers: BackingServers, cfg: Config
   const dir = join(APP_DIR, 'profiles', spec.id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  await measure(spec, servers, { ...cfg, mixes: ['returning'], rounds: 1 }, 1, dir);
+  const mix = cfg.mixes[0] ?? 'returning';
+  await measure(spec, servers, { ...cfg, mixes: [mix], rounds: 1 }, 1, dir);
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`bench: no CPU profile written for ${spec.id}`);
-  const text = formatProfile(`${spec.id} (returning visitors)`, summarizeProfile(join(dir, file)));
+  const text = formatProfile(`${spec.id} (${mix})`, summarizeProfile(join(dir, file)));
   writeFileSync(join(dir, 'summary.txt'), `${text}\n`);
   log(text);
 }

@@ -69,8 +69,12 @@ export function emitFor(core: ManagerCore, state: RecordState, event: SessionEve
   core.emit(owner === undefined || 'owner' in event ? event : ({ ...event, owner } as SessionEvent));
 }
 
+/**
+ * The handle an event names this session by. Deriving it costs an HMAC, so it is derived only when someone
+ * listens: every event is dropped otherwise (see {@link emitFor}), and a new visitor's request pays nothing.
+ */
 const handleOf = (core: ManagerCore, state: RecordState): string | null =>
-  state.key === null ? null : core.handles.of(state.key);
+  state.key === null || !core.listening ? null : core.handles.of(state.key);
 
 /**
  * Creates the record under a new key, or updates it: the data and the metadata this request changed.
