@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RedisArgument, RedisLike } from './redis-like.js';
 
+/** How many arguments a script passes to one command at most (an even number, so pairs never split). */
+export const SLICE = 1000;
+
 /**
  * Lua helper: applies a command to `list[first..last]` in slices. Lua's `unpack` is limited by its C stack,
  * so a session with thousands of top-level keys would otherwise fail. Slices are even-sized, so
@@ -9,7 +12,7 @@ import type { RedisArgument, RedisLike } from './redis-like.js';
 export const EACH = `
 local function each(command, key, list, first, last)
   while first <= last do
-    local stop = math.min(first + 999, last)
+    local stop = math.min(first + ${SLICE - 1}, last)
     redis.call(command, key, unpack(list, first, stop))
     first = stop + 1
   end

@@ -24,8 +24,9 @@ export interface RaisedIndex {
 }
 
 /**
- * The fixed head of the write script's arguments (see `WRITE_ARG` in write-script.ts): the change, whether
- * the store keeps an owner index, and the index the client raised.
+ * The fixed head of the write script's arguments (see `WRITE_ARG` in write-script.ts): the numeric part of
+ * the change packed as one JSON array, then the owner, previous and next change arguments and the owner
+ * whose index the client raised.
  */
 export function changeArgs(
   operation: string,
@@ -33,19 +34,24 @@ export function changeArgs(
   index: boolean,
   raised: RaisedIndex | undefined,
 ): RedisArgument[] {
+  const now = instant(operation, 'now', change.now);
   const expiry = change.expiry;
-  return [
-    String(instant(operation, 'now', change.now)),
+  const packed = [
+    String(now),
     String(change.defaultLifetime),
+    String(now + change.defaultLifetime * 1000),
     expiry === undefined ? '' : String(instant(operation, 'expiresAt', expiry.expiresAt)),
     expiry === undefined ? '' : changeArg(expiry.lifetime),
-    changeArg(change.owner),
     change.deadline === undefined ? '' : String(instant(operation, 'deadline', change.deadline)),
+    index ? '1' : '0',
+    raised === undefined ? '' : String(raised.score),
+  ];
+  return [
+    JSON.stringify(packed),
+    changeArg(change.owner),
     changeArg(change.previous),
     changeArg(change.next),
-    index ? '1' : '0',
     raised === undefined ? '' : `=${raised.owner}`,
-    raised === undefined ? '' : String(raised.score),
   ];
 }
 
