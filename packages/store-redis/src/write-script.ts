@@ -126,6 +126,14 @@ end
 change('_p', ARGV[3])
 change('_n', ARGV[4])
 
+-- Fields to remove join the metadata's in one HDEL, unless there are too many for one call.
+local function remove(list, from, to)
+  if to - from >= ${SLICE} then
+    each('HDEL', key, list, from, to)
+  else
+    for i = from, to do dels[#dels + 1] = list[i] end
+  end
+end
 local removals = tonumber(ARGV[6])
 local first = 7
 if removals < 0 then
@@ -133,12 +141,9 @@ if removals < 0 then
   for _, field in ipairs(redis.call('HKEYS', key)) do
     if string.sub(field, 1, 2) == 'd:' then data[#data + 1] = field end
   end
-  each('HDEL', key, data, 1, #data)
-elseif removals > ${SLICE} then
-  each('HDEL', key, ARGV, 7, 6 + removals)
-  first = 7 + removals
+  remove(data, 1, #data)
 else
-  for i = 7, 6 + removals do dels[#dels + 1] = ARGV[i] end
+  remove(ARGV, 7, 6 + removals)
   first = 7 + removals
 end
 if #dels > 0 then redis.call('HDEL', key, unpack(dels)) end
