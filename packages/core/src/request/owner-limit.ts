@@ -18,7 +18,8 @@ function indexOf(core: ManagerCore): OwnerIndex {
 async function evict(core: ManagerCore, owner: string, records: readonly OwnedRecord[]): Promise<void> {
   for (const record of records) {
     await core.backend.destroyRecord(record.id);
-    core.emit({ type: 'destroyed', handle: core.handles.ofRecord(record.id), owner, reason: 'evicted' });
+    if (core.listening)
+      core.emit({ type: 'destroyed', handle: core.handles.ofRecord(record.id), owner, reason: 'evicted' });
   }
 }
 
