@@ -28,6 +28,21 @@ export function envelopeDataJson(data: SessionData): string {
   return json;
 }
 
+/**
+ * The envelope's text up to its data: what `JSON.stringify` makes of `{v, expiresAt, meta}` (without the
+ * closing brace), spelled out field by field. `meta` must be canonical (see `canonicalMeta`): its numbers
+ * finite, so each prints as JSON prints it, and its fields in that function's order.
+ */
+function headText(expiresAt: number, meta: RecordMeta): string {
+  let text = `{"v":${ENVELOPE_VERSION},"expiresAt":${expiresAt},"meta":{"createdAt":${meta.createdAt},"lastSeenAt":${meta.lastSeenAt}`;
+  if (meta.owner !== undefined) text += `,"owner":${JSON.stringify(meta.owner)}`;
+  if (meta.previous !== undefined) text += `,"previous":${JSON.stringify(meta.previous)}`;
+  if (meta.next !== undefined) text += `,"next":${JSON.stringify(meta.next)}`;
+  if (meta.deadline !== undefined) text += `,"deadline":${meta.deadline}`;
+  if (meta.lifetime !== undefined) text += `,"lifetime":${meta.lifetime}`;
+  return `${text}}`;
+}
+
 function head(expiresAt: number, meta: RecordMeta): string {
   if (!Number.isFinite(expiresAt)) {
     throw new RangeError(`expiresAt must be a finite number of ms, got ${expiresAt}`);
@@ -38,7 +53,7 @@ function head(expiresAt: number, meta: RecordMeta): string {
       'meta must hold finite times (createdAt, lastSeenAt, deadline, lifetime) and string ids',
     );
   }
-  return JSON.stringify({ v: ENVELOPE_VERSION, expiresAt, meta: clean }).slice(0, -1);
+  return headText(expiresAt, clean);
 }
 
 /** The envelope of a record whose data is already JSON text (kept byte for byte). */
@@ -70,7 +85,7 @@ export function decodeEnvelope(text: string): DecodedEnvelope | null {
   const meta = canonicalMeta(parsed.meta);
   if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) || !meta || !isObject(data)) return null;
   // The data text is found after the canonical head, so a value laid out any other way is refused.
-  const prefix = `${head(expiresAt, meta)}${DATA_MARK}`;
+  const prefix = `${headText(expiresAt, meta)}${DATA_MARK}`;
   if (!text.startsWith(prefix) || !text.endsWith('}')) return null;
   return { record: { data, expiresAt, meta }, dataJson: text.slice(prefix.length, -1) };
 }
