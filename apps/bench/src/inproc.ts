@@ -30,6 +30,7 @@ else {
   // polymorphic) the JIT's view of node:http, and so measure each other.
   const shared = ['--requests', String(options.requests), '--slices', String(options.slices)];
   shared.push('--redis-url', options.redisUrl, ...(options.against ? ['--against', options.against] : []));
+  if (options.newVisitors) shared.push('--new-visitors');
   for (const { framework, engine } of pairs) {
     const script = [fileURLToPath(import.meta.url), '--framework', framework, '--engine', engine, ...shared];
     const run = spawnSync(process.execPath, [...process.execArgv, ...script], { stdio: 'inherit' });

@@ -17,6 +17,7 @@ export const USAGE = `pnpm --dir apps/bench inproc [options]
 
 CPU-time slices (the default mode):
   --slices S        measured slices per contender (default 15), after 2 warm-up slices
+  --new-visitors    every request without a cookie (each one creates a session), instead of returning visitors
 
 --callgrind: instructions per request under valgrind, one child process per contender:
   --warmup W        requests before counting, not instrumented (default 20000; the JIT settles by ~12000)
@@ -38,6 +39,7 @@ export interface Options {
   repeat: number;
   jobs: number;
   keep: boolean;
+  newVisitors: boolean;
 }
 
 function listOf<T extends string>(given: string, known: readonly T[], what: string): T[] {
@@ -72,6 +74,7 @@ export function parseOptions(args: string[]): Options {
       repeat: { type: 'string', default: '1' },
       jobs: { type: 'string', default: '2' },
       keep: { type: 'boolean', default: false },
+      'new-visitors': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -79,6 +82,10 @@ export function parseOptions(args: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
+  if (values.callgrind && values['new-visitors'])
+    throw new Error(
+      'inproc: --new-visitors is for the CPU-time slices; --callgrind counts returning visitors',
+    );
   return {
     frameworks: listOf(values.framework, FRAMEWORKS, 'framework'),
     engines: listOf(values.engine, ENGINES, 'engine'),
@@ -92,5 +99,6 @@ export function parseOptions(args: string[]): Options {
     repeat: count(values.repeat, 'repeat'),
     jobs: count(values.jobs, 'jobs'),
     keep: values.keep,
+    newVisitors: values['new-visitors'],
   };
 }

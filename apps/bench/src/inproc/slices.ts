@@ -8,7 +8,8 @@ import { HERE, type Options } from './options.js';
 /**
  * CPU time per request, in process: every contender of one framework and engine (sess of this checkout,
  * sess of `--against`, the floor, the bare framework) in turns of `requests` requests, `slices` turns each
- * after two warm-up turns, read with `process.cpuUsage()`. Prints the median and the best slice (on a
+ * after two warm-up turns, read with `process.cpuUsage()`. Returning visitors send the cookie their first
+ * visit set; with `--new-visitors` no request sends one, so each creates a session. Prints the median and the best slice (on a
  * shared machine the best is the least disturbed), the cost over the bare framework, and the bytes allocated
  * per request (three slices more), which other work on the machine does not change.
  */
@@ -34,7 +35,9 @@ export async function runSlices(framework: Framework, engine: Engine, options: O
     Object.keys(contenders).map((name) => [name, []]),
   );
   for (let slice = -2; slice < options.slices; slice++) {
-    for (const [name, { handler, cookie }] of Object.entries(contenders)) {
+    for (const [name, entry] of Object.entries(contenders)) {
+      const { handler } = entry;
+      const cookie = options.newVisitors ? undefined : entry.cookie;
       const runSlice = async () => {
         for (let i = 0; i < perSlice; i++) await visit(handler, cookie);
       };
@@ -52,7 +55,7 @@ export async function runSlices(framework: Framework, engine: Engine, options: O
 
   const bare = median(costs[bareName] ?? []);
   console.log(
-    `${framework}, ${engine} engine: server CPU µs per returning-visitor request (median of ${options.slices} slices of ${perSlice})`,
+    `${framework}, ${engine} engine: server CPU µs per ${options.newVisitors ? 'new' : 'returning'}-visitor request (median of ${options.slices} slices of ${perSlice})`,
   );
   for (const [name, list] of Object.entries(costs)) {
     const cost = median(list);
