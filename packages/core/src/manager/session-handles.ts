@@ -23,3 +23,22 @@ export function createHandleDeriver(
   const ofRecord = (id: string) => createHmac('sha256', hmacKey).update(id).digest('base64url');
   return { of: (key) => ofRecord(recordId(key)), ofRecord };
 }
+
+/**
+ * The handles events name sessions by. Deriving one costs an HMAC, and without an `onEvent` listener every
+ * event is dropped: then these answer null and derive nothing (decided once, when the manager is built).
+ */
+export interface EventHandles {
+  /** The handle of the session whose cookie carries `key`; null for no key, or when nobody listens. */
+  of(key: string | null): string | null;
+  /** The handle of a record the owner index lists; null when nobody listens. */
+  ofRecord(id: string): string | null;
+}
+
+const UNHEARD: EventHandles = Object.freeze({ of: () => null, ofRecord: () => null });
+
+/** The event handles of a manager: `handles` when someone listens, else none at all. */
+export function eventHandles(handles: HandleDeriver, listening: boolean): EventHandles {
+  if (!listening) return UNHEARD;
+  return { of: (key) => (key === null ? null : handles.of(key)), ofRecord: handles.ofRecord };
+}

@@ -11,7 +11,7 @@ import {
   type SessionManagerOptions,
 } from './manager-options.js';
 import { buildBackend, checkManagerRules } from './manager-rules.js';
-import { createHandleDeriver } from './session-handles.js';
+import { createHandleDeriver, eventHandles } from './session-handles.js';
 import { readToken, tokenJar } from './token-header.js';
 
 /** One of an owner's sessions, as "your sessions" pages show it. Never carries the key. */
@@ -40,6 +40,7 @@ export class SessionManager<Data extends SessionData = SessionData> {
     const backend = buildBackend(resolved);
     checkManagerRules(resolved, backend);
     const listener = resolved.onEvent;
+    const handles = createHandleDeriver(resolved.handleSecret, (key) => backend.recordId(key));
     this.#core = {
       backend,
       clock: resolved.clock,
@@ -65,7 +66,8 @@ export class SessionManager<Data extends SessionData = SessionData> {
         rotationGrace: resolved.rotationGrace,
         ownerLimit: resolved.ownerLimit,
       },
-      handles: createHandleDeriver(resolved.handleSecret, (key) => backend.recordId(key)),
+      handles,
+      eventHandles: eventHandles(handles, listener !== undefined),
       emit: listener ?? silent,
       listening: listener !== undefined,
     };

@@ -18,8 +18,7 @@ function indexOf(core: ManagerCore): OwnerIndex {
 async function evict(core: ManagerCore, owner: string, records: readonly OwnedRecord[]): Promise<void> {
   for (const record of records) {
     await core.backend.destroyRecord(record.id);
-    if (core.listening)
-      core.emit({ type: 'destroyed', handle: core.handles.ofRecord(record.id), owner, reason: 'evicted' });
+    core.emit({ type: 'destroyed', handle: core.eventHandles.ofRecord(record.id), owner, reason: 'evicted' });
   }
 }
 

@@ -51,7 +51,7 @@ function take(
 }
 
 async function expire(core: ManagerCore, opened: OpenedSession, readOnly: boolean): Promise<false> {
-  const handle = opened.key === null || !core.listening ? null : core.handles.of(opened.key);
+  const handle = core.eventHandles.of(opened.key);
   if (opened.key !== null && !readOnly) await core.backend.destroy(opened.key);
   core.emit({ type: 'expired', handle, reason: 'absolute-timeout' });
   return false;

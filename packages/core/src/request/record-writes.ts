@@ -70,13 +70,6 @@ export function emitFor(core: ManagerCore, state: RecordState, event: SessionEve
 }
 
 /**
- * The handle an event names this session by. Deriving it costs an HMAC, so it is derived only when someone
- * listens: every event is dropped otherwise (see {@link emitFor}), and a new visitor's request pays nothing.
- */
-const handleOf = (core: ManagerCore, state: RecordState): string | null =>
-  state.key === null || !core.listening ? null : core.handles.of(state.key);
-
-/**
  * Creates the record under a new key, or updates it: the data and the metadata this request changed.
  * `final`: the commit's own save, after which nothing more can be written.
  */
@@ -96,7 +89,7 @@ export async function persist(
   state.reissue = false;
   contents.reset(options.final);
   if (created && core.backend.capabilities.serverSide) {
-    emitFor(core, state, { type: 'created', handle: handleOf(core, state) });
+    emitFor(core, state, { type: 'created', handle: core.eventHandles.of(state.key) });
   }
   if (state.limitPending) await settleOwner(core, state, contents, planned.write.record);
   return { cookies: result.cookies, maxAge: planned.maxAge, now: planned.now };
@@ -130,14 +123,14 @@ export async function cycle(
 ): Promise<Written> {
   const backend = core.backend;
   const move = backend.cycle as NonNullable<typeof backend.cycle>;
-  const previousHandle = handleOf(core, state);
+  const previousHandle = core.eventHandles.of(state.key);
   const planned = planWrite(core, state, contents, { whole: true, now });
   if (state.key === null && state.reserved !== undefined) planned.write.preferredKey = state.reserved;
   const result = await move.call(backend, state.opened, planned.write, graceSeconds);
   state.key = result.key;
   state.meta = planned.write.record.meta;
   state.ownerChanged = false;
-  const handle = handleOf(core, state);
+  const handle = core.eventHandles.of(state.key);
   if (graceSeconds > 0) {
     emitFor(core, state, { type: 'rotated', handle, previousHandle });
   } else {
@@ -151,7 +144,7 @@ export async function cycle(
 /** Ends the record (and its rotation family) at once and forgets the key (logout). */
 export async function flush(core: ManagerCore, state: RecordState): Promise<void> {
   const key = state.key;
-  const handle = handleOf(core, state);
+  const handle = core.eventHandles.of(state.key);
   state.key = null;
   state.meta = null;
   state.reissue = false;
