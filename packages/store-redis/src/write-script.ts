@@ -68,12 +68,16 @@ local packed = cjson.decode(ARGV[1])
 local now = packed[1]
 local sets = {'_s', now}
 local dels = {}
+local function put(field, value)
+  sets[#sets + 1] = field
+  sets[#sets + 1] = value
+end
+-- An argument of the client's: '' leaves the field, '-' removes it, '=' followed by a value sets it.
 local function change(field, arg)
   if arg == '-' then
     dels[#dels + 1] = field
   elseif arg ~= '' then
-    sets[#sets + 1] = field
-    sets[#sets + 1] = string.sub(arg, 2)
+    put(field, string.sub(arg, 2))
   end
 end
 
@@ -81,7 +85,7 @@ end
 local cap = stored[3]
 if packed[6] ~= '' and not cap then
   cap = packed[6]
-  change('_d', '=' .. cap)
+  put('_d', cap)
 end
 
 local expiry
@@ -98,8 +102,7 @@ else
     if cap and tonumber(cap) < tonumber(expiry) then expiry = cap end
   end
 end
-sets[#sets + 1] = '_e'
-sets[#sets + 1] = expiry
+put('_e', expiry)
 local due = math.ceil(tonumber(expiry))
 
 local owner = stored[4]
@@ -118,7 +121,7 @@ if packed[7] == '1' and owner then
     if not covered or covered < raised then covered = raised end
   end
   if not covered or covered < due then return {owner, string.format('%.17g', due)} end
-  change('_i', '=' .. string.format('%.17g', covered))
+  put('_i', string.format('%.17g', covered))
 elseif stored[5] and owner ~= stored[4] then
   change('_i', '-')
 end
