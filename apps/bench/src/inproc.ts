@@ -9,7 +9,8 @@
  * By default it reads CPU time, in slices alternating between the contenders (`src/inproc/slices.ts`);
  * with `--callgrind` it counts instructions per request under valgrind, each contender in its own process
  * (`src/inproc/callgrind.ts`), which other work on the machine does not change, and writes
- * `results/callgrind.{json,md}`.
+ * `results/callgrind.{json,md}` (with `--attribute`, `results/callgrind-attribution.{json,md}`: where sess's
+ * instructions go compared to the floor's, by function).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -41,11 +41,13 @@ export interface CallgrindResult {
   pairs: PairResult[];
 }
 
-const RESULTS = fileURLToPath(new URL('../../results/', import.meta.url));
+/** `apps/bench/results/`. */
+export const RESULTS = fileURLToPath(new URL('../../results/', import.meta.url));
 const ir = (value: number): string => Math.round(value).toLocaleString('en-US');
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
 
-function commit(): string {
+/** This checkout's commit, and whether `packages/` has uncommitted changes. */
+export function commit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: HERE, encoding: 'utf8' }).trim();
   try {
     const head = git('rev-parse', '--short', 'HEAD');
@@ -79,7 +81,8 @@ function rows(result: CallgrindResult): string[][] {
   return [header, ...body];
 }
 
-function textTable(table: string[][]): string {
+/** A table for the terminal: the first column left-aligned, the others right-aligned. */
+export function textTable(table: string[][]): string {
   const widths =
     table[0]?.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length))) ?? [];
   return table
@@ -91,14 +94,15 @@ function textTable(table: string[][]): string {
     .join('\n');
 }
 
-function markdownTable(table: string[][]): string {
+/** A Markdown table, the first row the header; the first column left-aligned, the others right-aligned. */
+export function markdownTable(table: string[][]): string {
   const [header = [], ...body] = table;
   const line = (row: string[]) => `| ${row.join(' | ')} |`;
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n');
 }
 
-/** Prints the table and writes `results/callgrind.json` and `results/callgrind.md`. */
-export function writeCallgrindReport(result: CallgrindResult): void {
+/** Prints the table and, when `write`, writes `results/callgrind.json` and `results/callgrind.md`. */
+export function writeCallgrindReport(result: CallgrindResult, write = true): void {
   const meta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -122,6 +126,7 @@ export function writeCallgrindReport(result: CallgrindResult): void {
   console.log(textTable(table));
   console.log(`spread (max − min) / median of what each figure is from:\n  ${spreads.join('\n  ')}`);
   console.log(`${result.seconds} s`);
+  if (!write) return;
 
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(

@@ -2,6 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, spread } from '../stats.js';
+import type { SelfCost } from './attribution.js';
+import {
+  type AttributionPair,
+  addCost,
+  type ContenderCost,
+  writeAttributionReport,
+} from './attribution-report.js';
 import { bundleChild } from './bundle.js';
 import { type Measured, type PairResult, TARGET, writeCallgrindReport } from './callgrind-report.js';
 import type { Framework, Kind } from './contender.js';
@@ -38,7 +45,14 @@ function measured(children: ChildEstimate[]): Measured {
   return { perRequest: median(figures), spread: only ? only.spread : spread(figures), children };
 }
 
-async function runChild(task: Task, options: Options, child: string, dir: string): Promise<ChildEstimate> {
+/** A child's estimate; with `--attribute`, also its self cost per function and the requests it is over. */
+interface ChildResult {
+  estimate: ChildEstimate;
+  selfCost: SelfCost | undefined;
+  requests: number;
+}
+
+async function runChild(task: Task, options: Options, child: string, dir: string): Promise<ChildResult> {
   const label = `${task.framework}-${task.engine}-${task.role}-${task.repeat}`;
   const kind: Kind = task.role === 'against' ? 'sess' : task.role;
   const root = task.role === 'against' ? (options.against ?? HERE) : HERE;
@@ -50,7 +64,7 @@ async function runChild(task: Task, options: Options, child: string, dir: string
       ...['--segments', String(options.segments), '--marker', join(dir, `${label}.marker`)],
       ...['--redis-url', options.redisUrl],
     ],
-    { dir, label, keep: options.keep },
+    { dir, label, keep: options.keep, attribute: options.attribute },
   );
   rmSync(join(dir, `${label}.marker`), { force: true });
   if (!run.check.ok)
@@ -62,13 +76,14 @@ async function runChild(task: Task, options: Options, child: string, dir: string
     throw new Error(
       `inproc: ${label}: the profiles hold ${counted} requests, not ${options.segments * options.requests}`,
     );
-  return estimate(run.windows);
+  return { estimate: estimate(run.windows), selfCost: run.selfCost, requests: counted };
 }
 
 /**
  * `--callgrind`: for each framework × engine, each contender (bare, floor, sess, and sess of `--against`) in
  * its own child under callgrind, `repeat` times; instructions per request (see `estimate.ts`), and the
- * verdict on (sess − bare) / (floor − bare) ≤ 1.15.
+ * verdict on (sess − bare) / (floor − bare) ≤ 1.15. With `--attribute`, where the instructions go by function
+ * and group (`attribution.ts`), written instead of the headline figures.
  */
 export async function runCallgrind(options: Options): Promise<void> {
   const started = performance.now();
@@ -86,12 +101,18 @@ export async function runCallgrind(options: Options): Promise<void> {
     `callgrind: ${tasks.length} children, ${options.jobs} at a time; each ${options.warmup} warm-up requests, then ${options.segments} × ${options.requests} counted`,
   );
   const estimates = new Map<string, ChildEstimate[]>();
+  const costs = new Map<string, ContenderCost>();
   let done = 0;
   await pool(tasks, options.jobs, async (task) => {
     const start = performance.now();
-    const result = await runChild(task, options, child, dir);
+    const { estimate: result, selfCost, requests } = await runChild(task, options, child, dir);
     const key = `${task.framework}-${task.engine}-${task.role}`;
     estimates.set(key, [...(estimates.get(key) ?? []), result]);
+    if (selfCost) {
+      const cost = costs.get(key) ?? { requests: 0, self: new Map() };
+      addCost(cost, selfCost, requests);
+      costs.set(key, cost);
+    }
     const how =
       result.method === 'gc-cycles'
         ? `${result.parts.length} GC cycles (${result.requests} requests)`
@@ -132,7 +153,7 @@ export async function runCallgrind(options: Options): Promise<void> {
       pairs.push(pair);
     }
   }
-  writeCallgrindReport({
+  const result = {
     valgrind,
     warmup: options.warmup,
     requests: options.requests,
@@ -140,5 +161,15 @@ export async function runCallgrind(options: Options): Promise<void> {
     repeat: options.repeat,
     seconds: since(started),
     pairs,
+  };
+  // With the perf map the counts are a little higher: the headline files stay as the last plain run left them.
+  writeCallgrindReport(result, !options.attribute);
+  if (!options.attribute) return;
+  const none = (): ContenderCost => ({ requests: 0, self: new Map() });
+  const attribution: AttributionPair[] = pairs.map(({ framework, engine }) => {
+    const of = (role: Role) => costs.get(`${framework}-${engine}-${role}`) ?? none();
+    return { framework, engine, bare: of('bare'), floor: of('floor'), sess: of('sess') };
   });
+  const counted = `${options.repeat} child(ren), ${options.warmup} warm-up requests then ${options.segments} × ${options.requests} counted`;
+  writeAttributionReport({ valgrind, counted, seconds: since(started) }, attribution);
 }

@@ -24,7 +24,10 @@ CPU-time slices (the default mode):
   --segments S      counted segments of N requests per child (default 6: two full-GC cycles on Express)
   --repeat R        children per contender (default 1)
   --jobs J          children at once (default 2)
-  --keep            keep the callgrind profiles (their directory is printed)`;
+  --keep            keep the callgrind profiles (their directory is printed)
+  --attribute       where sess's instructions go compared to the floor's, by function and group: node also
+                    writes a perf map (--perf-basic-prof) that names its JIT code; writes
+                    results/callgrind-attribution.{json,md} instead of results/callgrind.{json,md}`;
 
 export interface Options {
   frameworks: Framework[];
@@ -39,6 +42,7 @@ export interface Options {
   repeat: number;
   jobs: number;
   keep: boolean;
+  attribute: boolean;
   newVisitors: boolean;
 }
 
@@ -74,6 +78,7 @@ export function parseOptions(args: string[]): Options {
       repeat: { type: 'string', default: '1' },
       jobs: { type: 'string', default: '2' },
       keep: { type: 'boolean', default: false },
+      attribute: { type: 'boolean', default: false },
       'new-visitors': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -86,6 +91,7 @@ export function parseOptions(args: string[]): Options {
     throw new Error(
       'inproc: --new-visitors is for the CPU-time slices; --callgrind counts returning visitors',
     );
+  if (values.attribute && !values.callgrind) throw new Error('inproc: --attribute goes with --callgrind');
   return {
     frameworks: listOf(values.framework, FRAMEWORKS, 'framework'),
     engines: listOf(values.engine, ENGINES, 'engine'),
@@ -99,6 +105,7 @@ export function parseOptions(args: string[]): Options {
     repeat: count(values.repeat, 'repeat'),
     jobs: count(values.jobs, 'jobs'),
     keep: values.keep,
+    attribute: values.attribute,
     newVisitors: values['new-visitors'],
   };
 }

@@ -1,7 +1,8 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type SelfCost, selfCostOf } from './attribution.js';
 import { readWindow, type Window } from './profile-file.js';
 
 export const VALGRIND = '/usr/bin/valgrind';
@@ -47,11 +48,20 @@ const CALLGRIND = [
  */
 export const NODE_FLAGS = ['--single-threaded'];
 
+/**
+ * With `--attribute`, also: V8 writes each code object it creates to `/tmp/perf-<pid>.map`, which names the JIT
+ * code callgrind knows only by address (the flag also turns off code-space compaction, so code stays where
+ * the map says). The V8 log the flag opens goes to a temporary file rather than `isolate-*.log` in the cwd.
+ */
+export const PERF_MAP_FLAGS = ['--perf-basic-prof', '--no-logfile-per-isolate', '--logfile=+'];
+
 /** What one child reported, and the profiles of its counted part, in order. */
 export interface ChildRun {
   windows: Window[];
   /** The child's check of its last answer (and of its request count). */
   check: { ok: boolean; body: string; expected: string };
+  /** With `attribute`: self cost per function over the counted profiles, JIT code named by the perf map. */
+  selfCost?: SelfCost;
 }
 
 /** The profiles `label.<pid>.<n>` in `dir`, in the order callgrind wrote them. */
@@ -70,16 +80,19 @@ function countedWindows(dir: string, profiles: string[]): Window[] {
 
 /**
  * Runs `node <argv> --go <file>` under callgrind with its profiles in `dir` named `<label>.<pid>.<n>`, and
- * reads the profiles of the counted part. Keeps the profiles only when `keep`.
+ * reads the profiles of the counted part. Keeps the profiles only when `keep`. With `attribute`, node also
+ * writes a perf map, and the counted profiles' self costs are read before they go (the map goes too, or
+ * beside the profiles as `<label>.<pid>.perf.map` when `keep`).
  */
 export function callgrindChild(
   argv: string[],
-  options: { dir: string; label: string; keep: boolean },
+  options: { dir: string; label: string; keep: boolean; attribute: boolean },
 ): Promise<ChildRun> {
-  const { dir, label, keep } = options;
+  const { dir, label, keep, attribute } = options;
+  const flags = attribute ? [...NODE_FLAGS, ...PERF_MAP_FLAGS] : NODE_FLAGS;
   const go = join(dir, `${label}.go`);
   const out = `--callgrind-out-file=${join(dir, label)}.%p`;
-  const args = [...CALLGRIND, out, process.execPath, ...NODE_FLAGS, ...argv, '--go', go];
+  const args = [...CALLGRIND, out, process.execPath, ...flags, ...argv, '--go', go];
   return new Promise((resolve, reject) => {
     const child = spawn(VALGRIND, args, {
       env: { ...process.env, NODE_ENV: 'production' },
@@ -107,11 +120,16 @@ export function callgrindChild(
     child.once('close', (code) => {
       const prefix = `${label}.${child.pid}`;
       const files = readdirSync(dir).filter((name) => name.startsWith(prefix) || name === `${label}.go`);
+      const perfMap = `/tmp/perf-${child.pid}.map`;
       try {
         if (failure) throw failure;
         const line = stdout.trim().split('\n').at(-1) ?? '';
         if (code !== 0 || !line.startsWith('{')) throw new Error(`exit code ${code}`);
-        resolve({ windows: countedWindows(dir, profilesOf(dir, prefix)), check: JSON.parse(line) });
+        const profiles = profilesOf(dir, prefix);
+        const windows = countedWindows(dir, profiles);
+        const counted = profiles.slice(profiles.length - windows.length).map((name) => join(dir, name));
+        const selfCost = attribute ? { selfCost: selfCostOf(counted, perfMap) } : {};
+        resolve({ windows, check: JSON.parse(line), ...selfCost });
       } catch (error) {
         reject(
           new Error(
@@ -120,6 +138,8 @@ export function callgrindChild(
         );
       } finally {
         if (!keep) for (const name of files) rmSync(join(dir, name), { force: true });
+        if (attribute && keep && existsSync(perfMap)) copyFileSync(perfMap, join(dir, `${prefix}.perf.map`));
+        if (attribute) rmSync(perfMap, { force: true });
       }
     });
   });
