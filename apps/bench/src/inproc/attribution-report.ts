@@ -1,6 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { classify, type SelfCost, shortName } from './attribution.js';
-import { commit, markdownTable, RESULTS, textTable } from './callgrind-report.js';
+import {
+  type CallgrindResult,
+  countedText,
+  markdownTable,
+  RESULTS,
+  runMeta,
+  textTable,
+} from './callgrind-report.js';
 import { NODE_FLAGS, PERF_MAP_FLAGS } from './valgrind.js';
 
 /** A contender's self cost per function over all its children's counted profiles, and their requests. */
@@ -138,21 +145,11 @@ ${markdownTable(functionTable(result.floorOverSess, -1))}
 }
 
 /** Prints the group tables and writes `results/callgrind-attribution.json` and `.md`. */
-export function writeAttributionReport(
-  run: { valgrind: string; counted: string; seconds: number },
-  pairs: AttributionPair[],
-): void {
+export function writeAttributionReport(run: CallgrindResult, pairs: AttributionPair[]): void {
   const results = pairs.map(attribute);
   const flags = [...NODE_FLAGS, ...PERF_MAP_FLAGS];
-  const meta = {
-    date: new Date().toISOString(),
-    node: process.version,
-    valgrind: run.valgrind,
-    nodeFlags: [...flags, 'NODE_ENV=production'],
-    commit: commit(),
-    command: `pnpm --dir apps/bench inproc ${process.argv.slice(2).join(' ')}`.trim(),
-    counted: run.counted,
-  };
+  const counted = countedText(run);
+  const meta = { ...runMeta(run.valgrind, flags), counted };
   for (const result of results) {
     console.log(`\n${result.framework} ${result.engine}: Ir per request by group`);
     console.log(textTable(groupTable(result)));
@@ -179,7 +176,7 @@ headline figures, measured without the perf map, stay in \`callgrind.md\`.
 - date: ${meta.date}
 - commit: ${meta.commit}
 - node ${meta.node} (\`${flags.join(' ')}\`, \`NODE_ENV=production\`), ${meta.valgrind}
-- per contender: ${run.counted}
+- ${counted}
 - run time: ${run.seconds} s
 - reproduce: \`${meta.command}\`
 

@@ -101,16 +101,28 @@ export function markdownTable(table: string[][]): string {
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...body.map(line)].join('\n');
 }
 
-/** Prints the table and, when `write`, writes `results/callgrind.json` and `results/callgrind.md`. */
-export function writeCallgrindReport(result: CallgrindResult, write = true): void {
-  const meta = {
+/** How a callgrind run ran, as every results file of it says: when, on what, with which node flags, how to repeat it. */
+export function runMeta(valgrind: string, flags: readonly string[]) {
+  return {
     date: new Date().toISOString(),
     node: process.version,
-    valgrind: result.valgrind,
-    nodeFlags: [...NODE_FLAGS, 'NODE_ENV=production'],
+    valgrind,
+    nodeFlags: [...flags, 'NODE_ENV=production'],
     commit: commit(),
     command: `pnpm --dir apps/bench inproc ${process.argv.slice(2).join(' ')}`.trim(),
   };
+}
+
+/** How many children and requests each contender's figure is from. */
+export function countedText(
+  run: Pick<CallgrindResult, 'repeat' | 'warmup' | 'segments' | 'requests'>,
+): string {
+  return `${run.repeat} child(ren) per contender, ${run.warmup} warm-up requests then ${run.segments} × ${run.requests} counted`;
+}
+
+/** Prints the table and, when `write`, writes `results/callgrind.json` and `results/callgrind.md`. */
+export function writeCallgrindReport(result: CallgrindResult, write = true): void {
+  const meta = runMeta(result.valgrind, NODE_FLAGS);
   const table = rows(result);
   const spreads = result.pairs.flatMap((pair) =>
     (['bare', 'floor', 'sess'] as const).map((role) => {
@@ -121,7 +133,7 @@ export function writeCallgrindReport(result: CallgrindResult, write = true): voi
       return `${pair.framework} ${pair.engine} ${role} ${parts > 1 ? pct(spread) : 'single cycle'} (${how})`;
     }),
   );
-  const counted = `${result.repeat} child(ren) per contender, ${result.warmup} warm-up requests then ${result.segments} × ${result.requests} counted`;
+  const counted = countedText(result);
   console.log(`\nInstructions (callgrind Ir) per returning-visitor request (${counted})`);
   console.log(textTable(table));
   console.log(`spread (max − min) / median of what each figure is from:\n  ${spreads.join('\n  ')}`);

@@ -170,6 +170,5 @@ export async function runCallgrind(options: Options): Promise<void> {
     const of = (role: Role) => costs.get(`${framework}-${engine}-${role}`) ?? none();
     return { framework, engine, bare: of('bare'), floor: of('floor'), sess: of('sess') };
   });
-  const counted = `${options.repeat} child(ren), ${options.warmup} warm-up requests then ${options.segments} × ${options.requests} counted`;
-  writeAttributionReport({ valgrind, counted, seconds: since(started) }, attribution);
+  writeAttributionReport({ ...result, seconds: since(started) }, attribution);
 }

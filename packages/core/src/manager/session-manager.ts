@@ -40,6 +40,7 @@ export class SessionManager<Data extends SessionData = SessionData> {
     const backend = buildBackend(resolved);
     checkManagerRules(resolved, backend);
     const listener = resolved.onEvent;
+    const listening = listener !== undefined;
     const handles = createHandleDeriver(resolved.handleSecret, (key) => backend.recordId(key));
     this.#core = {
       backend,
@@ -67,9 +68,9 @@ export class SessionManager<Data extends SessionData = SessionData> {
         ownerLimit: resolved.ownerLimit,
       },
       handles,
-      eventHandles: eventHandles(handles, listener !== undefined),
+      eventHandles: eventHandles(handles, listening),
       emit: listener ?? silent,
-      listening: listener !== undefined,
+      listening,
     };
   }
 
