@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 
 /**
- * File-descriptor calls as promises, on Node's callback API. A `FileHandle` (`fs/promises.open`) costs about
- * twice the CPU per open-read-close of these: a store reads and writes a few small files per request, so the
- * difference is most of its own cost.
+ * The store's system calls as promises, on Node's callback API. A `FileHandle` (`fs/promises.open`) costs about
+ * twice the CPU per open-read-close of these, and `fs/promises`' path calls (`link`, `rename`, `unlink`) cost
+ * more than these too (`pnpm --dir apps/bench file-locks`): a store makes a dozen such calls per write, so the
+ * difference is much of its own cost.
  */
 
 /** A Node callback that settles a promise: rejects with the error, else resolves with the first result. */
@@ -31,6 +32,18 @@ export const futimesFd = (fd: number, atime: number, mtime: number): Promise<voi
 
 export const fsyncFd = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fs.fsync(fd, settle(resolve, reject)));
+
+export const linkPath = (existing: string, created: string): Promise<void> =>
+  new Promise((resolve, reject) => fs.link(existing, created, settle(resolve, reject)));
+
+export const renamePath = (from: string, to: string): Promise<void> =>
+  new Promise((resolve, reject) => fs.rename(from, to, settle(resolve, reject)));
+
+export const unlinkPath = (path: string): Promise<void> =>
+  new Promise((resolve, reject) => fs.unlink(path, settle(resolve, reject)));
+
+export const utimesPath = (path: string, atime: number, mtime: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.utimes(path, atime, mtime, settle(resolve, reject)));
 
 // Vectored calls with one buffer: the same system call, and no argument of theirs reads like a path or data
 // (tools that watch `node:fs` calls for the paths they touch record strings and buffers among the first two).

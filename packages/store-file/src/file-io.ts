@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, unlinkSync } from 'node:fs';
-import { open, unlink, utimes } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { closeFd, fchmodFd, fstatFd, fsyncFd, futimesFd, openFd, readToEnd, writeAll } from './fd.js';
+import {
+  closeFd,
+  fchmodFd,
+  fstatFd,
+  fsyncFd,
+  futimesFd,
+  openFd,
+  readToEnd,
+  unlinkPath,
+  utimesPath,
+  writeAll,
+} from './fd.js';
 import type { EncodedFile, StoredFile } from './file-format.js';
 
 // O_NOFOLLOW where the platform has it: a session path is never a symlink we made.
@@ -80,7 +91,7 @@ export async function fileHolds(file: string, expected: Buffer): Promise<boolean
 /** Removes a file; one that is already gone is fine. */
 export async function unlinkQuietly(file: string): Promise<void> {
   try {
-    await unlink(file);
+    await unlinkPath(file);
   } catch (error) {
     if (!isAbsent(error)) throw error;
   }
@@ -168,5 +179,5 @@ export async function syncDirectory(directory: string): Promise<void> {
 /** Sets the mtime of `file` (the access time to now), when the instant is one a file system can hold. */
 export async function setMtime(file: string, mtimeMs: number): Promise<void> {
   if (!Number.isFinite(mtimeMs) || mtimeMs < 0 || mtimeMs > MAX_MTIME_MS) return;
-  await utimes(file, Date.now() / 1000, mtimeMs / 1000);
+  await utimesPath(file, Date.now() / 1000, mtimeMs / 1000);
 }

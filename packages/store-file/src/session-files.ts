@@ -1,8 +1,8 @@
-import { link, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { SessionStoreError } from '@sess/core';
 import type { SessionRecord } from '@sess/core/store';
 import { type DirectoryPolicy, prepareDirectory } from './directory.js';
+import { linkPath, renamePath } from './fd.js';
 import type { EncodedFile, StoredFile } from './file-format.js';
 import {
   errorCode,
@@ -104,7 +104,7 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
         await writeNewFile(temp, encoded, writeOptions);
         try {
           await stillOurs();
-          await rename(temp, target);
+          await renamePath(temp, target);
         } catch (error) {
           await unlinkQuietly(temp);
           throw error;
@@ -139,7 +139,7 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
       return create(id, encoded, false);
     }
     try {
-      await link(temp, fileOf(id));
+      await linkPath(temp, fileOf(id));
     } catch (error) {
       if (errorCode(error) === 'EEXIST') return false;
       throw error;

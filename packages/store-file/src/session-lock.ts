@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionStoreError } from '@sess/core';
+import { linkPath, renamePath } from './fd.js';
 import {
   errorCode,
   fileHolds,
@@ -104,14 +105,14 @@ export async function inspectLock(lockPath: string): Promise<LockState | null> {
  */
 export async function breakLock(lockPath: string, judged: Buffer, grave: string): Promise<void> {
   try {
-    await rename(lockPath, grave);
+    await renamePath(lockPath, grave);
   } catch (error) {
     if (isAbsent(error)) return;
     throw error;
   }
   try {
     if (!(await readFile(grave)).equals(judged)) {
-      await link(grave, lockPath).catch((error: unknown) => {
+      await linkPath(grave, lockPath).catch((error: unknown) => {
         if (errorCode(error) !== 'EEXIST') throw error;
       });
     }
@@ -126,7 +127,7 @@ async function createLockFile(request: LockRequest, content: Buffer): Promise<bo
   const temp = request.transient();
   await writeNewFile(temp, { content, mtimeMs: Number.NaN }, request.write);
   try {
-    await link(temp, request.lockPath);
+    await linkPath(temp, request.lockPath);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
