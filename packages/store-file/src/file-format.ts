@@ -10,6 +10,7 @@ export interface EncodedFile {
 /** A session file as the store read it. */
 export interface StoredFile {
   content: Buffer;
+  /** The file's mtime, ms since the epoch; NaN when the format said it never reads it (`usesMtime: false`). */
   mtimeMs: number;
 }
 
@@ -61,6 +62,13 @@ export interface FileFormat {
    */
   keepUnreadableUntil?(file: StoredFile): number;
   /**
+   * Whether `decode` and `retime` read `StoredFile.mtimeMs`. `false` lets the store read a session for a
+   * load or a write without asking the file system for the file's size and times (one system call fewer per
+   * read; the mtime is then NaN). Sweeps and destroys always read the mtime.
+   * @default true
+   */
+  readonly usesMtime?: boolean;
+  /**
    * What the store declares for this format. `delta: false` makes every update a whole-record write
    * (for files another program rewrites whole, without our locks); `metadata: false` says records
    * keep no owner, deadline, creation time or rotation links.
@@ -99,6 +107,7 @@ export function isFileFormat(value: unknown): value is FileFormat {
     ['isRecordId', 'encode', 'decode', 'retime'].every((name) => typeof format[name] === 'function') &&
     isOptionalFunction(format.liveByMtime) &&
     isOptionalFunction(format.keepUnreadableUntil) &&
+    (format.usesMtime === undefined || typeof format.usesMtime === 'boolean') &&
     isCapabilities(format.capabilities)
   );
 }

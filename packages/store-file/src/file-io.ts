@@ -61,14 +61,27 @@ async function openToRead(file: string): Promise<number | null> {
   }
 }
 
-/** Reads a file (never through a symlink) with its mtime; null when it does not exist. */
-export async function readStoredFile(file: string): Promise<StoredFile | null> {
+// What a read without the file's size expects: most sessions fit in one read, into a buffer small enough
+// for Node's shared pool (a longer file takes more reads).
+const UNSIZED_READ_BYTES = 4000;
+
+/**
+ * Reads a file, never through a symlink; null when it does not exist or is not a regular file. With
+ * `withMtime` (the default) it asks for the file's size and mtime first; without, it reads straight away
+ * (one system call fewer) and the mtime is NaN.
+ */
+export async function readStoredFile(file: string, withMtime = true): Promise<StoredFile | null> {
   const fd = await openToRead(file);
   if (fd === null) return null;
   try {
+    if (!withMtime) return { content: await readToEnd(fd, UNSIZED_READ_BYTES), mtimeMs: Number.NaN };
     const stats = await fstatFd(fd);
     if (!stats.isFile()) return null;
     return { content: await readToEnd(fd, stats.size), mtimeMs: stats.mtimeMs };
+  } catch (error) {
+    // A directory opens for reading on POSIX and fails at the read: it is no session file.
+    if (errorCode(error) === 'EISDIR') return null;
+    throw error;
   } finally {
     await closeFd(fd);
   }

@@ -85,16 +85,24 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
   const fileOf = (id: string): string => path.join(directory, prefix + id);
   const transient = (id: string) => (): string => path.join(directory, transientName(prefix + id));
 
+  const readsMtime = format.usesMtime !== false;
+
   async function readLive(id: string): Promise<LiveFile | null> {
-    const file = await readStoredFile(fileOf(id));
+    const file = await readStoredFile(fileOf(id), readsMtime);
     const record = file && format.decode(file);
     return file && record && record.expiresAt > clock.now() ? { file, record } : null;
   }
 
-  function locked(id: string, operation: string, lock: HeldLock): LockedFile {
+  /**
+   * The {@link LockedFile} of `id` under `lock`. Each change first confirms the lock is still ours, then makes
+   * its one change; `state.confirmed` records that, so the release needs no second look (nothing but that
+   * change ran between the look and the release).
+   */
+  function locked(id: string, operation: string, lock: HeldLock, state: { confirmed: boolean }): LockedFile {
     const target = fileOf(id);
     const stillOurs = async (): Promise<void> => {
       if (!(await lock.stillHeld())) throw lostLock(operation);
+      state.confirmed = true;
     };
     return {
       read: () => readStoredFile(target),
@@ -173,10 +181,11 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
           operation,
         });
         if (!lock) return absent;
+        const state = { confirmed: false };
         try {
-          return await body(locked(id, operation, lock));
+          return await body(locked(id, operation, lock, state));
         } finally {
-          await lock.release();
+          await lock.release(state.confirmed);
         }
       });
     },

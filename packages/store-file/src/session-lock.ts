@@ -54,8 +54,11 @@ export interface LockRequest {
 export interface HeldLock {
   /** Whether the lock file is still ours: false once it was broken as stale and taken by someone else. */
   stillHeld(): Promise<boolean>;
-  /** Removes the lock file if it is still ours. */
-  release(): Promise<void>;
+  /**
+   * Removes the lock file if it is still ours. `confirmed`: the holder has just seen that it is (its last
+   * `stillHeld()` answered true and only its final change ran since), so it is removed without a look.
+   */
+  release(confirmed?: boolean): Promise<void>;
 }
 
 function parseOwner(raw: Buffer): LockOwner | null {
@@ -188,8 +191,8 @@ function heldLock(lockPath: string, content: Buffer): HeldLock {
   const stillHeld = (): Promise<boolean> => fileHolds(lockPath, content);
   return {
     stillHeld,
-    async release() {
-      if (await stillHeld()) await unlinkQuietly(lockPath);
+    async release(confirmed = false) {
+      if (confirmed || (await stillHeld())) await unlinkQuietly(lockPath);
     },
   };
 }

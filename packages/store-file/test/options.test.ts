@@ -27,6 +27,7 @@ const valid: Case[] = [
   ['clock', { now: () => 0 }],
   ['format', jsonEnvelopeFormat],
   ['format', { ...jsonEnvelopeFormat, liveByMtime: undefined }],
+  ['format', { ...jsonEnvelopeFormat, usesMtime: true }],
 ];
 
 const invalid: Case[] = [
@@ -69,6 +70,7 @@ const invalid: Case[] = [
   ['format', { ...jsonEnvelopeFormat, retime: undefined }],
   ['format', { ...jsonEnvelopeFormat, name: 1 }],
   ['format', { ...jsonEnvelopeFormat, liveByMtime: true }],
+  ['format', { ...jsonEnvelopeFormat, usesMtime: 'no' }],
   ['format', 'json'],
   ['format', null],
 ];
