@@ -64,7 +64,8 @@ export interface FileFormat {
   /**
    * Whether `decode` and `retime` read `StoredFile.mtimeMs`. `false` lets the store read a session for a
    * load or a write without asking the file system for the file's size and times (one system call fewer per
-   * read; the mtime is then NaN). Sweeps and destroys always read the mtime.
+   * read; the mtime is then NaN). Sweeps and destroys always read the mtime. The store knows this of
+   * `jsonEnvelopeFormat` itself, so a format made by spreading it and replacing `decode` still gets the mtime.
    * @default true
    */
   readonly usesMtime?: boolean;

@@ -40,7 +40,4 @@ export const jsonEnvelopeFormat: FileFormat = {
   },
 
   liveByMtime: (mtimeMs: number, now: number): boolean => mtimeMs - MTIME_SLACK_MS > now,
-
-  // The expiry is in the content; the mtime is only the sweep's hint.
-  usesMtime: false,
 };

@@ -14,6 +14,7 @@ import {
   unlinkQuietly,
   writeNewFile,
 } from './file-io.js';
+import { jsonEnvelopeFormat } from './json-envelope-format.js';
 import { KeyQueue } from './key-queue.js';
 import { type ResolvedFileStoreOptions, STORE_NAME } from './options.js';
 import { acquireLock, type HeldLock } from './session-lock.js';
@@ -85,7 +86,9 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
   const fileOf = (id: string): string => path.join(directory, prefix + id);
   const transient = (id: string) => (): string => path.join(directory, transientName(prefix + id));
 
-  const readsMtime = format.usesMtime !== false;
+  // The native format keeps its expiry in the content, so it needs no mtime to decode; any other format (a
+  // copy of the native one with its own decode included) says so itself.
+  const readsMtime = format !== jsonEnvelopeFormat && format.usesMtime !== false;
 
   async function readLive(id: string): Promise<LiveFile | null> {
     const file = await readStoredFile(fileOf(id), readsMtime);

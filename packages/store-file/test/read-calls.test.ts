@@ -29,11 +29,10 @@ describe('reading sessions', () => {
     expect((await store.load(key))?.data).toEqual({ v: 2 });
   });
 
-  it('a format that reads the mtime (usesMtime unset) gets the real one on every read', async () => {
+  it('a format made from the native one with its own decode gets the real mtime on every read', async () => {
     const seen: number[] = [];
-    const { usesMtime: _dropped, ...native } = jsonEnvelopeFormat;
     const timed: FileFormat = {
-      ...native,
+      ...jsonEnvelopeFormat,
       decode(file) {
         seen.push(file.mtimeMs);
         return jsonEnvelopeFormat.decode(file);
@@ -51,7 +50,7 @@ describe('reading sessions', () => {
   });
 
   it('a session name that is a directory is no session, with or without the file times', async () => {
-    for (const format of [jsonEnvelopeFormat, { ...jsonEnvelopeFormat, usesMtime: true }]) {
+    for (const format of [jsonEnvelopeFormat, { ...jsonEnvelopeFormat }]) {
       const store = createFileStore({ directory, prefix: randomPrefix(), format });
       const key = newKey();
       mkdirSync(store.pathOf(key) as string);
@@ -68,6 +67,18 @@ describe('reading sessions', () => {
     expect((await store.load(key))?.data).toEqual({ long });
     expect(await store.update(key, wholeUpdate({ long, more: 1 }))).toBe(true);
     expect((await store.load(key))?.data).toEqual({ long, more: 1 });
+  });
+
+  it('a format that says usesMtime: false is read without the file times', async () => {
+    const store = createFileStore({
+      directory,
+      prefix: randomPrefix(),
+      format: { ...jsonEnvelopeFormat, usesMtime: false },
+    });
+    const key = newKey();
+    await store.create(key, makeRecord({ v: 1 }));
+    const load = await counted(async () => expect((await store.load(key))?.data).toEqual({ v: 1 }));
+    expect(load.fstat).toBe(0);
   });
 });
 
