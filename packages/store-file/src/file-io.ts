@@ -18,7 +18,10 @@ import type { EncodedFile, StoredFile } from './file-format.js';
 
 // O_NOFOLLOW where the platform has it: a session path is never a symlink we made.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-const READ_FLAGS = constants.O_RDONLY | NOFOLLOW;
+// O_NONBLOCK: opening a FIFO planted under a session's name returns at once (it reads as empty, so as no
+// session) instead of holding one of libuv's worker threads until some writer opens it. Regular files ignore it.
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+const READ_FLAGS = constants.O_RDONLY | NOFOLLOW | NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
 // The largest instant (year 9999) we hand to utimes; later expiries keep the file's own mtime.
 const MAX_MTIME_MS = 253_402_300_799_000;
@@ -61,6 +64,9 @@ async function openToRead(file: string): Promise<number | null> {
   }
 }
 
+/** What a read of something that opened but is no regular file fails with: a directory, a FIFO. */
+const NOT_A_FILE = new Set(['EISDIR', 'ESPIPE', 'EAGAIN']);
+
 // What a read without the file's size expects: most sessions fit in one read, into a buffer small enough
 // for Node's shared pool (a longer file takes more reads).
 const UNSIZED_READ_BYTES = 4000;
@@ -79,8 +85,8 @@ export async function readStoredFile(file: string, withMtime = true): Promise<St
     if (!stats.isFile()) return null;
     return { content: await readToEnd(fd, stats.size), mtimeMs: stats.mtimeMs };
   } catch (error) {
-    // A directory opens for reading on POSIX and fails at the read: it is no session file.
-    if (errorCode(error) === 'EISDIR') return null;
+    // A directory or a FIFO opens for reading and fails at the read: it is no session file.
+    if (NOT_A_FILE.has(errorCode(error) ?? '')) return null;
     throw error;
   } finally {
     await closeFd(fd);
@@ -96,6 +102,9 @@ export async function fileHolds(file: string, expected: Buffer): Promise<boolean
   if (fd === null) return false;
   try {
     return (await readToEnd(fd, expected.length)).equals(expected);
+  } catch (error) {
+    if (NOT_A_FILE.has(errorCode(error) ?? '')) return false;
+    throw error;
   } finally {
     await closeFd(fd);
   }

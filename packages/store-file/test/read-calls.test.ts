@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs, { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFileStore, type FileFormat, jsonEnvelopeFormat } from '../src/index.js';
@@ -58,6 +59,21 @@ describe('reading sessions', () => {
       expect(await store.update(key, wholeUpdate({ v: 1 }))).toBe(false);
     }
   });
+
+  it.runIf(process.platform !== 'win32')(
+    'a FIFO under a session name is no session, and neither a load nor a sweep waits for a writer',
+    async () => {
+      const store = createFileStore({ directory, prefix: randomPrefix() });
+      const key = newKey();
+      execFileSync('mkfifo', [store.pathOf(key) as string]);
+      expect(await store.load(key)).toBeNull();
+      expect(await store.update(key, wholeUpdate({ v: 1 }))).toBe(false);
+      expect(await store.destroy(key)).toBeNull();
+      await store.clearExpired();
+      expect(await store.create(key, makeRecord({ v: 1 }))).toBe(false);
+    },
+    5000,
+  );
 
   it('a session longer than one read is read whole', async () => {
     const store = createFileStore({ directory, prefix: randomPrefix() });
