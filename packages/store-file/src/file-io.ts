@@ -55,13 +55,11 @@ export function parseTransientName(name: string): { base: string; createdAt: num
 }
 
 /** Opens `file` for reading, never through a symlink; null when it does not exist. */
-async function openToRead(file: string): Promise<number | null> {
-  try {
-    return await openFd(file, READ_FLAGS);
-  } catch (error) {
+function openToRead(file: string): Promise<number | null> {
+  return openFd(file, READ_FLAGS).catch((error: unknown) => {
     if (isAbsent(error)) return null;
     throw error;
-  }
+  });
 }
 
 /** What a read of something that opened but is no regular file fails with: a directory, a FIFO. */
@@ -111,12 +109,10 @@ export async function fileHolds(file: string, expected: Buffer): Promise<boolean
 }
 
 /** Removes a file; one that is already gone is fine. */
-export async function unlinkQuietly(file: string): Promise<void> {
-  try {
-    await unlinkPath(file);
-  } catch (error) {
+export function unlinkQuietly(file: string): Promise<void> {
+  return unlinkPath(file).catch((error: unknown) => {
     if (!isAbsent(error)) throw error;
-  }
+  });
 }
 
 /** What {@link writeNewFile} needs besides the path and content. */
