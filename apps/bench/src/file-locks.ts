@@ -14,7 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { drive, firstVisit, sessionIds, storeWriter } from './file-locks/drive.js';
-import { FILE_PROTOCOLS, type ProtocolWriter } from './file-locks/protocols.js';
+import {
+  FILE_PROTOCOLS,
+  floorProtocol,
+  linkLockProtocol,
+  type ProtocolWriter,
+} from './file-locks/protocols.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,15 +61,14 @@ const add = (
   const directory = join(root, String(contenders.length));
   contenders.push({ name, directoryChanges, givesUp, writer: make(directory), perRequestUs: [] });
 };
-const [floor, ...locking] = FILE_PROTOCOLS;
-if (!floor) throw new Error('no floor protocol');
-for (const protocol of [floor, ...locking]) {
+for (const protocol of FILE_PROTOCOLS) {
   add(protocol.name, String(protocol.directoryChanges), protocol.givesUp || '—', (directory) => {
     mkdirPrivate(directory);
     return protocol.open(directory);
   });
-  if (protocol === floor) {
-    add('@sess/store-file (createFileStore)', '6', '—', (directory) => storeWriter(directory));
+  // The store itself right after the floor; its directory changes are its protocol's.
+  if (protocol === floorProtocol) {
+    add('@sess/store-file (createFileStore)', String(linkLockProtocol.directoryChanges), '—', storeWriter);
   }
 }
 

@@ -96,16 +96,11 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
     return file && record && record.expiresAt > clock.now() ? { file, record } : null;
   }
 
-  /**
-   * The {@link LockedFile} of `id` under `lock`. Each change first confirms the lock is still ours, then makes
-   * its one change; `state.confirmed` records that, so the release needs no second look (nothing but that
-   * change ran between the look and the release).
-   */
-  function locked(id: string, operation: string, lock: HeldLock, state: { confirmed: boolean }): LockedFile {
+  function locked(id: string, operation: string, lock: HeldLock): LockedFile {
     const target = fileOf(id);
+    // Right before each change: the lock's last answer is what its release goes by.
     const stillOurs = async (): Promise<void> => {
       if (!(await lock.stillHeld())) throw lostLock(operation);
-      state.confirmed = true;
     };
     return {
       read: () => readStoredFile(target),
@@ -184,11 +179,10 @@ export function sessionFiles(settings: ResolvedFileStoreOptions, policy: Directo
           operation,
         });
         if (!lock) return absent;
-        const state = { confirmed: false };
         try {
-          return await body(locked(id, operation, lock, state));
+          return await body(locked(id, operation, lock));
         } finally {
-          await lock.release(state.confirmed);
+          await lock.release();
         }
       });
     },

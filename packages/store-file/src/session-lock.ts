@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionStoreError } from '@sess/core';
@@ -55,10 +54,10 @@ export interface HeldLock {
   /** Whether the lock file is still ours: false once it was broken as stale and taken by someone else. */
   stillHeld(): Promise<boolean>;
   /**
-   * Removes the lock file if it is still ours. `confirmed`: the holder has just seen that it is (its last
-   * `stillHeld()` answered true and only its final change ran since), so it is removed without a look.
+   * Removes the lock file if it is still ours. A holder asks `stillHeld()` right before its final change, so
+   * when that last answer was yes the lock is removed without another look (only that change ran since).
    */
-  release(confirmed?: boolean): Promise<void>;
+  release(): Promise<void>;
 }
 
 function parseOwner(raw: Buffer): LockOwner | null {
@@ -114,7 +113,8 @@ export async function breakLock(lockPath: string, judged: Buffer, grave: string)
     throw error;
   }
   try {
-    if (!(await readFile(grave)).equals(judged)) {
+    // Read as session files are (no symlink followed, no waiting on a FIFO): what is not the judged lock goes back.
+    if (!(await readStoredFile(grave))?.content.equals(judged)) {
       await linkPath(grave, lockPath).catch((error: unknown) => {
         if (errorCode(error) !== 'EEXIST') throw error;
       });
@@ -188,10 +188,14 @@ export async function acquireLock(request: LockRequest): Promise<HeldLock | null
 }
 
 function heldLock(lockPath: string, content: Buffer): HeldLock {
-  const stillHeld = (): Promise<boolean> => fileHolds(lockPath, content);
+  let confirmed = false;
+  const stillHeld = async (): Promise<boolean> => {
+    confirmed = await fileHolds(lockPath, content);
+    return confirmed;
+  };
   return {
     stillHeld,
-    async release(confirmed = false) {
+    async release() {
       if (confirmed || (await stillHeld())) await unlinkQuietly(lockPath);
     },
   };
