@@ -20,6 +20,7 @@ import { countedEngine, countOps, type OpsResult } from './ops/count-ops.js';
 import { seed, verify } from './prepare.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
 import { type BenchResults, evaluateTargets, type Sample, summarize } from './results.js';
+import { roundOrder } from './round-order.js';
 import { spawnServer } from './spawn-server.js';
 import { opsTable, speedTable, targetLines } from './table.js';
 import { MIX_ORDER, MIXES, type MixId } from './targets.js';
@@ -291,10 +292,12 @@ async function main(): Promise<number> {
         `bench: ${cfg.lineup.length} contender(s) × ${cfg.mixes.length} mix(es) × ${cfg.rounds} round(s) of ${cfg.durationSeconds} s`,
       );
       for (let round = 1; round <= cfg.rounds; round++) {
-        // A different starting point each round, so no contender always runs first or last.
-        const offset = ((round - 1) * Math.ceil(cfg.lineup.length / cfg.rounds)) % cfg.lineup.length;
-        const order = [...cfg.lineup.slice(offset), ...cfg.lineup.slice(0, offset)];
-        for (const spec of order) samples.push(...(await measure(spec, servers, cfg, round)));
+        // Throughput on a shared machine drifts by tens of percent over minutes, so the two sides of a target
+        // run close together in every round: each sess contender right beside its floor and its peer (under a
+        // minute apart, not a quarter hour), one framework's contenders together. Blocks and groups rotate, and
+        // groups run reversed on even rounds, so no contender always runs first or last (src/round-order.ts).
+        for (const spec of roundOrder(cfg.lineup, round))
+          samples.push(...(await measure(spec, servers, cfg, round)));
       }
     }
     const results = summarize(samples);
