@@ -20,7 +20,10 @@ export interface Sample {
 
 /** The medians of one contender on one mix. */
 export interface MixSummary {
+  /** The req/s of each round, in round order. */
   rounds: number[];
+  /** The server CPU µs per request of each round, in round order (absent in results written before it). */
+  cpuRounds?: number[];
   medianRps: number;
   /** (max − min) / median of the rounds' req/s. */
   spread: number;
@@ -41,7 +44,7 @@ export interface TargetOutcome {
   reference: string;
   mix: MixId;
   want: number;
-  /** Ratio of the req/s medians; null when one side was not measured. */
+  /** Median of the per-round req/s ratios (see {@link ratio}); null when one side was not measured. */
   got: number | null;
   pass: boolean | null;
   /** The same ratio by CPU cost: reference's CPU µs per request ÷ subject's. */
@@ -91,6 +94,7 @@ export function summarize(samples: readonly Sample[]): BenchResults['results'] {
   }
   for (const [key, group] of groups) {
     const [contender = '', mix = 'returning'] = key.split('\u0000') as [string, MixId];
+    group.sort((a, b) => a.round - b.round);
     const rps = group.map((s) => s.wrk.rps);
     const errors = group.reduce((sum, s) => {
       const e = s.wrk.errors;
@@ -100,6 +104,7 @@ export function summarize(samples: readonly Sample[]): BenchResults['results'] {
     results[contender] ??= {};
     (results[contender] as Partial<Record<MixId, MixSummary>>)[mix as MixId] = {
       rounds: rps.map((value) => Math.round(value)),
+      cpuRounds: group.map((s) => Number(s.cpuUsPerRequest.toFixed(1))),
       medianRps: Math.round(median(rps)),
       spread: Number(spread(rps).toFixed(4)),
       p50Ms: Number((median(group.map((s) => s.wrk.latencyUs.p50)) / 1000).toFixed(3)),
@@ -115,7 +120,11 @@ export function summarize(samples: readonly Sample[]): BenchResults['results'] {
 
 /**
  * How much faster `subject` is than `reference` on `mix`, or null when one is missing: by req/s
- * (subject ÷ reference), or by CPU cost (reference's CPU per request ÷ subject's).
+ * (subject ÷ reference), or by CPU cost (reference's CPU per request ÷ subject's). The median of the
+ * per-round ratios: each round measures the two contenders back to back (`round-order.ts`), so a round's
+ * ratio compares them under the same conditions, where the machine's drift between rounds would move a
+ * ratio of medians taken from different rounds. Results without the same rounds on both sides (written
+ * before per-round CPU was kept) fall back to the ratio of the medians.
  */
 export function ratio(
   results: BenchResults['results'],
@@ -128,11 +137,16 @@ export function ratio(
   const a = results[subject]?.[mix];
   const b = results[reference]?.[mix];
   if (!a || !b) return null;
+  const [top, bottom] = by === 'cpu' ? [b.cpuRounds, a.cpuRounds] : [a.rounds, b.rounds];
+  if (top && bottom && top.length === bottom.length && top.length > 0) {
+    if (bottom.some((value) => !(value > 0))) return null;
+    return median(top.map((value, round) => value / (bottom[round] as number)));
+  }
   if (by === 'cpu') return a.cpuUsPerRequest > 0 ? b.cpuUsPerRequest / a.cpuUsPerRequest : null;
   return b.medianRps > 0 ? a.medianRps / b.medianRps : null;
 }
 
-/** Evaluates the issue's speed targets on the measured medians. */
+/** Evaluates the issue's speed targets: medians of the per-round ratios. */
 export function evaluateTargets(results: BenchResults['results']): TargetOutcome[] {
   return SPEED_TARGETS.map((target) => {
     const got = ratio(results, target.subject, target.reference, target.mix);

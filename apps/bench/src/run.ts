@@ -331,7 +331,7 @@ async function main(): Promise<number> {
     };
     if (cfg.speed) {
       for (const mix of cfg.mixes) log(`\n${speedTable(cfg.lineup, results, mix)}`);
-      log(`\nTargets (ratios of medians, same run):\n${targetLines(report.targets)}`);
+      log(`\nTargets (medians of the per-round ratios, same run):\n${targetLines(report.targets)}`);
     }
     const outDir = join(APP_DIR, 'results');
     mkdirSync(outDir, { recursive: true });
