@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import {
   startRedis,
 } from '@sess/test-harness/servers';
 import type { Backing, BackingKind } from './contenders/types.js';
+import { settleDisk } from './settle-disk.js';
 
 /** The backing servers of one run. */
 export interface BackingServers {
@@ -93,9 +94,12 @@ export async function startBacking(kinds: ReadonlySet<BackingKind>, core?: numbe
         if (redis) await redisCommand(redis, ['FLUSHALL']);
         if (postgres) await pgQuery(parsePostgresUrl(postgres.url), 'TRUNCATE "sess_session", "session"');
         if (memcached) await memcachedFlush(memcached.address);
+        const churned = (await readdir(fileDir)).length > 0;
         await rm(fileDir, { recursive: true, force: true });
         fileDir = await mkdtemp(join(tmpdir(), 'sess-bench-files-'));
         backing.fileDir = fileDir;
+        // A file contender ran before: the next one must not pay for its writes and their removal.
+        if (churned) await settleDisk();
         return backing;
       },
       async close() {
