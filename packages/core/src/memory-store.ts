@@ -33,13 +33,16 @@ export const MEMORY_STORE_OPTIONS = declareOptions('@sess/core', {
 export type MemoryStoreOptions = OptionsInput<typeof MEMORY_STORE_OPTIONS.specs>;
 
 /**
- * One record. The data is kept as JSON, so no caller can mutate what is stored: one `"key":value` text per
- * top-level key, so a delta rewrites only the keys it changes (no parse of the stored data), and the whole
- * text is joined (and kept) when the record is read.
+ * One record. The data is kept as JSON, so no caller can mutate what is stored: as one text when it was
+ * written whole (a create, an update without a delta), and split into one `"key":value` text per top-level
+ * key from its first delta update on, so that delta rewrites only the keys it changes; the whole text is
+ * joined again (and kept) when the record is read. A session created and never changed (a visitor who
+ * does not come back) so costs one string, not a map of them.
  */
 interface Entry {
-  fields: Map<string, string>;
-  /** The joined JSON of the data, or undefined until the next read. */
+  /** The data's texts by key, from the first delta update on; undefined while `json` holds it whole. */
+  fields: Map<string, string> | undefined;
+  /** The joined JSON of the data, or undefined after a delta update until the next read. */
   json: string | undefined;
   expiresAt: number;
   meta: RecordMeta;
@@ -54,16 +57,30 @@ function field(key: string, value: unknown): string | undefined {
 const STORE_NAME = '@sess/core MemoryStore';
 
 /**
- * The `"key":value` texts of `keys` of `data`, in order (undefined for a value JSON drops). A value JSON
- * cannot hold (a BigInt, a cycle) fails as this store's `SessionStoreError`, which the backend passes on as
- * it is: an in-process store reports its own failures.
+ * Runs one encoding: a value JSON cannot hold (a BigInt, a cycle) fails as this store's
+ * `SessionStoreError`, which the backend passes on as it is (an in-process store reports its own failures).
  */
-function encoded(keys: string[], data: SessionData, operation: string): (string | undefined)[] {
+function encoding<T>(operation: string, encode: () => T): T {
   try {
-    return keys.map((key) => field(key, data[key]));
+    return encode();
   } catch (error) {
     throw storeFailure(STORE_NAME, operation, error);
   }
+}
+
+/** The `"key":value` texts of `keys` of `data`, in order (undefined for a value JSON drops). */
+function encoded(keys: string[], data: SessionData, operation: string): (string | undefined)[] {
+  return encoding(operation, () => keys.map((key) => field(key, data[key])));
+}
+
+/**
+ * The JSON of data written whole: the same text as its fields joined (top-level keys in order, values
+ * JSON drops left out). Data with a `toJSON` method of its own would be replaced by what it returns, so
+ * it is encoded key by key instead.
+ */
+function wholeJson(data: SessionData, operation: string): string {
+  if (typeof data.toJSON === 'function') return joined(fieldsOf(data, operation).values());
+  return encoding(operation, () => JSON.stringify(data));
 }
 
 function fieldsOf(data: SessionData, operation: string): Map<string, string> {
@@ -77,12 +94,23 @@ function fieldsOf(data: SessionData, operation: string): Map<string, string> {
   return fields;
 }
 
-function jsonOf(entry: Entry): string {
-  if (entry.json !== undefined) return entry.json;
+/** `{` + the texts joined with commas + `}`. */
+function joined(texts: Iterable<string>): string {
   let json = '';
-  for (const text of entry.fields.values()) json = json === '' ? text : `${json},${text}`;
-  entry.json = `{${json}}`;
+  for (const text of texts) json = json === '' ? text : `${json},${text}`;
+  return `{${json}}`;
+}
+
+function jsonOf(entry: Entry): string {
+  entry.json ??= joined((entry.fields as Map<string, string>).values());
   return entry.json;
+}
+
+/** The entry's texts by key, split from its whole JSON on its first delta update. */
+function fieldsFor(entry: Entry): Map<string, string> {
+  if (entry.fields) return entry.fields;
+  // Text this store wrote from JSON.stringify: it parses back to the same keys and values.
+  return fieldsOf(JSON.parse(entry.json as string) as SessionData, 'update');
 }
 
 /** A {@link SessionStore} in process memory, with its size read for tests and metrics. */
@@ -196,7 +224,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   });
 
   /** The entry after a metadata change, with `fields` as its data. */
-  const changed = (entry: Entry, change: MetaChange, fields: Map<string, string>, json?: string): Entry => {
+  const changed = (
+    entry: Entry,
+    change: MetaChange,
+    fields: Map<string, string> | undefined,
+    json?: string,
+  ): Entry => {
     const { meta, expiresAt } = applyMetaChange(entry, change);
     return { fields, json, expiresAt, meta };
   };
@@ -240,8 +273,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (live(id, now)) return false;
       makeRoom(now);
       put(id, {
-        fields: fieldsOf(value.data, 'create'),
-        json: undefined,
+        fields: undefined,
+        json: wholeJson(value.data, 'create'),
         expiresAt: value.expiresAt,
         meta: { ...value.meta },
       });
@@ -252,13 +285,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (!entry) return false;
       const delta = update.delta;
       if (!delta) {
-        put(id, changed(entry, update.meta, fieldsOf(update.data, 'update')));
+        put(id, changed(entry, update.meta, undefined, wholeJson(update.data, 'update')));
         return true;
       }
       // Every value is encoded before any is applied: a failure leaves the record as it was.
       const keys = Object.keys(delta.set);
       const texts = encoded(keys, delta.set, 'update');
-      const fields = entry.fields;
+      const fields = fieldsFor(entry);
       for (const key of delta.unset) fields.delete(key);
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i] as string;

@@ -77,6 +77,41 @@ describe('MemoryStore basics', () => {
     expect(store.peek(key('a'))?.data).toEqual({ only: true });
   });
 
+  it('keeps data written whole as it was written, and a delta after it changes only its keys, in order', async () => {
+    const { store, record } = setup();
+    await store.create(key('a'), record({ z: 1, a: { deep: [1, 'x'] }, gone: undefined, m: 'three' }));
+    // Values JSON drops are left out, as key by key; keys keep their order.
+    expect(Object.keys((await store.load(key('a')))?.data ?? {})).toEqual(['z', 'a', 'm']);
+    await store.update(key('a'), {
+      data: {},
+      delta: { set: { a: 2, n: null }, unset: ['z'] },
+      meta: setting(NOW + 9000),
+    });
+    const data = store.peek(key('a'))?.data ?? {};
+    expect(data).toEqual({ a: 2, m: 'three', n: null });
+    expect(Object.keys(data)).toEqual(['a', 'm', 'n']);
+    // A whole write, then a delta on it: the delta applies to the whole write's data.
+    await store.update(key('a'), { data: { p: 1, q: [2] }, meta: setting(NOW + 9000) });
+    await store.update(key('a'), {
+      data: {},
+      delta: { set: { q: [3] }, unset: ['p'] },
+      meta: setting(NOW + 9000),
+    });
+    expect(store.peek(key('a'))?.data).toEqual({ q: [3] });
+  });
+
+  it('stores data with a toJSON method key by key: the method is neither called nor stored', async () => {
+    const { store, record } = setup();
+    const toJSON = vi.fn(() => ({ replaced: true }));
+    await store.create(key('a'), record({ a: 1, toJSON }));
+    await store.update(key('a'), { data: { b: 2, toJSON }, meta: setting(NOW + 9000) });
+    expect(store.peek(key('a'))?.data).toEqual({ b: 2 });
+    expect(toJSON).not.toHaveBeenCalled();
+    // A key named toJSON holding data is data.
+    await store.create(key('b'), record({ toJSON: 'text' }));
+    expect(store.peek(key('b'))?.data).toEqual({ toJSON: 'text' });
+  });
+
   it('a value JSON cannot hold fails as SessionStoreError and leaves the record as it was', async () => {
     const { store, record } = setup();
     await store.create(key('a'), record({ a: 1, c: 1 }));
@@ -103,6 +138,12 @@ describe('MemoryStore basics', () => {
     cyclic.self = cyclic;
     await expect(store.create(key('b'), record({ cyclic }))).rejects.toMatchObject({ operation: 'create' });
     expect(store.peek(key('b'))).toBeNull();
+    // Written whole, too.
+    const kept = store.peek(key('a'));
+    await expect(
+      store.update(key('a'), { data: { big: 1n }, meta: setting(NOW + 9000) }),
+    ).rejects.toMatchObject({ operation: 'update', cause: expect.any(TypeError) });
+    expect(store.peek(key('a'))).toEqual(kept);
   });
 
   it('touch moves the expiry and lastSeenAt only', async () => {
