@@ -13,6 +13,16 @@ function sample(contender: string, round: number, rps: number, cpu: number): Sam
   return { contender, mix: 'returning', round, wrk, serverCpu: 1, cpuUsPerRequest: cpu, loadCoreBusy: null };
 }
 
+/** Results of `subject` and `reference` measured side by side, round by round, at these req/s. */
+function paired(subject: number[], reference: number[]) {
+  return summarize(
+    subject.flatMap((rps, round) => [
+      sample('subject', round + 1, rps, 100),
+      sample('reference', round + 1, reference[round] as number, 100),
+    ]),
+  );
+}
+
 describe('ratios between contenders', () => {
   // The machine slows down by half in round 2 and speeds up in round 3; in every round the subject is
   // 0.8× the reference by req/s and costs 1.25× its CPU. A ratio of the medians would mix the rounds.
@@ -37,28 +47,14 @@ describe('ratios between contenders', () => {
     expect(ratio(results, 'subject', 'reference', 'returning', 'cpu')).toBeCloseTo(0.8, 10);
   });
 
-  it('pairs rounds, not sorted values: one bad round of one side moves one ratio only', () => {
-    const skewed = summarize([
-      sample('subject', 1, 900, 100),
-      sample('reference', 1, 1000, 100),
-      sample('subject', 2, 100, 100),
-      sample('reference', 2, 1000, 100),
-      sample('subject', 3, 2000, 100),
-      sample('reference', 3, 2100, 100),
-    ]);
-    // Per round: 0.9, 0.1, 0.952 → median 0.9; the ratio of the medians would be 900 / 1000 too, so
-    // check a case where they differ: the reference's slow round is not the subject's.
-    expect(ratio(skewed, 'subject', 'reference', 'returning')).toBeCloseTo(0.9, 10);
-    const drift = summarize([
-      sample('subject', 1, 1000, 100),
-      sample('reference', 1, 1000, 100),
-      sample('subject', 2, 1900, 100),
-      sample('reference', 2, 2000, 100),
-      sample('subject', 3, 2900, 100),
-      sample('reference', 3, 3000, 100),
-    ]);
-    // Per round 1.0, 0.95, 0.967 → 0.967; the ratio of the medians is 1900 / 2000 = 0.95.
+  it('pairs the rounds: a ratio of the medians would take them from different rounds', () => {
+    // The machine speeds up from round to round; in each round the subject is just behind.
+    const drift = paired([1000, 1900, 2900], [1000, 2000, 3000]);
+    // Per round 1.0, 0.95, 0.967: the median is round 3's. The medians alone give 1900 / 2000 = 0.95.
     expect(ratio(drift, 'subject', 'reference', 'returning')).toBeCloseTo(2900 / 3000, 10);
+    // One slow round of one side moves that round's ratio only.
+    const slowRound = paired([900, 100, 2000], [1000, 1000, 1900]);
+    expect(ratio(slowRound, 'subject', 'reference', 'returning')).toBeCloseTo(0.9, 10);
   });
 
   it('falls back to the ratio of the medians for results without per-round CPU or with unequal rounds', () => {
