@@ -24,9 +24,9 @@ export interface RaisedIndex {
 }
 
 /**
- * The fixed head of the write script's arguments (see `WRITE_ARG` in write-script.ts): the numeric part of
- * the change packed as one JSON array, then the owner, previous and next change arguments and the owner
- * whose index the client raised.
+ * The fixed head of the write script's arguments, in the order of `WRITE_ARG` (write-script.ts): the change's
+ * instants and lifetimes as text, the owner, previous and next change arguments and the owner whose index
+ * the client raised.
  */
 export function changeArgs(
   operation: string,
@@ -36,22 +36,22 @@ export function changeArgs(
 ): RedisArgument[] {
   const now = instant(operation, 'now', change.now);
   const expiry = change.expiry;
-  const packed = [
+  const refreshed = now + change.defaultLifetime * 1000;
+  const due = Math.ceil(refreshed);
+  return [
     String(now),
     String(change.defaultLifetime),
-    String(now + change.defaultLifetime * 1000),
+    String(refreshed),
+    Number.isSafeInteger(due) ? String(due) : '',
     expiry === undefined ? '' : String(instant(operation, 'expiresAt', expiry.expiresAt)),
     expiry === undefined ? '' : changeArg(expiry.lifetime),
     change.deadline === undefined ? '' : String(instant(operation, 'deadline', change.deadline)),
     index ? '1' : '0',
-    raised === undefined ? '' : String(raised.score),
-  ];
-  return [
-    JSON.stringify(packed),
     changeArg(change.owner),
     changeArg(change.previous),
     changeArg(change.next),
     raised === undefined ? '' : `=${raised.owner}`,
+    raised === undefined ? '' : String(raised.score),
   ];
 }
 

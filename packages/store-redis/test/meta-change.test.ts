@@ -62,6 +62,29 @@ describe.each(TOPOLOGIES)('metadata changes on $name', ({ name, connect }) => {
     expect(await expiryOf(id)).toBe(c.now + DEFAULT_LIFETIME * 1000);
   });
 
+  it('a refresh from a fractional instant keeps it exact and rounds the Redis expiry up', async () => {
+    const [id] = await stored();
+    const c = change({ now: Date.now() + 0.25 });
+    expect(await store.touch(id, c)).toBe(true);
+    expect((await store.load(id))?.expiresAt).toBe(c.now + DEFAULT_LIFETIME * 1000);
+    expect(await expiryOf(id)).toBe(Math.ceil(c.now + DEFAULT_LIFETIME * 1000));
+  });
+
+  it('a refresh past 2^53 ms (no exact integer for the client to send) still sets that expiry', async () => {
+    const [id] = await stored();
+    const c = change({ defaultLifetime: 2 ** 53 / 1000 + 1e6 });
+    expect(await store.touch(id, c)).toBe(true);
+    expect((await store.load(id))?.expiresAt).toBe(c.now + c.defaultLifetime * 1000);
+    expect(await expiryOf(id)).toBe(c.now + c.defaultLifetime * 1000);
+  });
+
+  it('a default lifetime of 0 keeps the expiry of a record without a lifetime of its own', async () => {
+    const [id, record] = await stored();
+    expect(await store.touch(id, change({ defaultLifetime: 0 }))).toBe(true);
+    expect((await store.load(id))?.expiresAt).toBe(record.expiresAt);
+    expect(await expiryOf(id)).toBe(record.expiresAt);
+  });
+
   it("a refresh slides by the record's own lifetime, capped at its deadline", async () => {
     const [id] = await stored({ lifetime: 600 });
     const c = change();
