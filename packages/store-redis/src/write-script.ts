@@ -147,7 +147,7 @@ local function remove(list, from, to)
     for i = from, to do dels[#dels + 1] = list[i] end
   end
 end
-local removals = ARGV[${HEAD}]
+local removals = ARGV[${A.removals}]
 local first = ${HEAD + 1}
 if removals == '-1' then
   local data = {}
